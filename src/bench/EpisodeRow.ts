@@ -1,0 +1,60 @@
+import { formatObjectCount } from '../core/index.js';
+import type { EpisodeResult } from './runEpisode.js';
+
+/**
+ * The columns of `episodes.csv`, in their fixed order. Key fields first, then the scene, then
+ * the verdict. Nothing here depends on wall-clock time, the worker or the run order, so two runs
+ * of the same command write the same bytes.
+ */
+export const EPISODE_COLUMNS = [
+  'task',
+  'objects',
+  'occlusion',
+  'index',
+  'policy',
+  'n_objects',
+  'target',
+  'target_name',
+  'target_visible',
+  'success_target',
+  'success_any',
+  'lifted_object',
+  'failure_reason',
+  'steps',
+  'grasp_error_m',
+  'settle_steps',
+  'escaped_at_reset',
+  'reset_flags',
+  'state_hash',
+] as const;
+
+export type EpisodeColumn = (typeof EPISODE_COLUMNS)[number];
+export type EpisodeRow = Record<EpisodeColumn, string>;
+
+/** Fixed-precision numbers: a row reads the same on every platform and in every diff. */
+const fixed = (value: number | null, digits: number) => (value === null ? '' : value.toFixed(digits));
+const flag = (value: boolean) => (value ? '1' : '0');
+
+export function toEpisodeRow(r: EpisodeResult): EpisodeRow {
+  return {
+    task: r.key.task,
+    objects: formatObjectCount(r.key.objects),
+    occlusion: String(r.key.occlusion),
+    index: String(r.key.index),
+    policy: r.policy,
+    n_objects: String(r.reset.nObjects),
+    target: String(r.reset.target),
+    target_name: r.reset.targetName,
+    target_visible: fixed(r.reset.targetVisible, 3),
+    success_target: flag(r.outcome.successTarget),
+    success_any: flag(r.outcome.successAny),
+    lifted_object: r.outcome.liftedObject === null ? '' : String(r.outcome.liftedObject),
+    failure_reason: r.outcome.failureReason ?? '',
+    steps: String(r.steps),
+    grasp_error_m: fixed(r.outcome.graspError, 4),
+    settle_steps: String(r.reset.settleSteps),
+    escaped_at_reset: String(r.reset.escapedAtReset),
+    reset_flags: r.reset.resetFlags.join(';'),
+    state_hash: r.stateHash,
+  };
+}

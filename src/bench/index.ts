@@ -1,0 +1,11 @@
+export { runEpisode, type EpisodeResult } from './runEpisode.js';
+export { EPISODE_COLUMNS, toEpisodeRow, type EpisodeRow, type EpisodeColumn } from './EpisodeRow.js';
+export { wilsonInterval } from './wilson.js';
+export { summarize, summaryRecord, formatSummaryTable, SUMMARY_COLUMNS, type SummaryRow } from './summarize.js';
+export { AppendOnlyCsv, csvText, readCsv, writeCsvAtomic } from './csvFiles.js';
+export { writeFileAtomic } from './writeFileAtomic.js';
+export { Progress } from './Progress.js';
+export { runEval, evalKeys, prepareOutDir, type EvalOptions } from './runEval.js';
+export { environmentFacts } from './runManifest.js';
+export { loadTask, tasksDir } from './loadTask.js';
+export { projectPackage } from './projectPackage.js';

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, sha256Hex, type EpisodeKey, type ObjectCount } from '../core/index.js';
+import { GraspEnv } from '../env/index.js';
+import { createPolicy } from '../policy/index.js';
+import type { Task } from '../sim/index.js';
+import { AppendOnlyCsv, writeCsvAtomic } from './csvFiles.js';
+import { EPISODE_COLUMNS, toEpisodeRow, type EpisodeRow } from './EpisodeRow.js';
+import { Progress } from './Progress.js';
+import { environmentFacts } from './runManifest.js';
+import { runEpisode } from './runEpisode.js';
+import { summarize, summaryRecord, SUMMARY_COLUMNS, type SummaryRow } from './summarize.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+export interface EvalOptions {
+  task: Task;
+  policy: string;
+  episodes: number;
+  objects: ObjectCount;
+  outDir: string;
+  /** The command line, recorded in run.json. */
+  command: string;
+  /** Label of the progress bar. */
+  label?: string;
+}
+
+/** The episode keys of an eval: indices 0..n-1 of one cell. */
+export function evalKeys(task: Task, objects: ObjectCount, episodes: number): EpisodeKey[] {
+  return Array.from({ length: episodes }, (_, index) => ({ task: task.spec.id, objects, occlusion: 0, index }));
+}
+
+/** Creates the output folder; a folder that cannot be made is the user's error. */
+export function prepareOutDir(outDir: string): void {
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw new InputError('--out', `cannot create ${outDir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/**
+ * Runs one policy over the episodes of one cell and writes `episodes.csv` (row by row, as
+ * episodes finish), `summary.csv` and `run.json` (atomically, at the end). Returns the summary.
+ */
+export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
+  const { task, outDir } = options;
+  const policy = createPolicy(options.policy);
+  const keys = evalKeys(task, options.objects, options.episodes);
+  prepareOutDir(outDir);
+  const started = Date.now();
+  const env = await GraspEnv.create(task);
+  const log = await AppendOnlyCsv.create(join(outDir, 'episodes.csv'), EPISODE_COLUMNS);
+  const rows: EpisodeRow[] = [];
+  const progress = new Progress(options.label ?? `${options.policy} on ${task.spec.id}`, keys.length);
+  try {
+    for (const key of keys) {
+      const row = toEpisodeRow(runEpisode(env, policy, key));
+      rows.push(row);
+      await log.append(row);
+      progress.tick(row.success_target === '1');
+    }
+  } finally {
+    progress.stop();
+    log.close();
+    env.close();
+  }
+  const summary = summarize(rows);
+  await writeCsvAtomic(join(outDir, 'summary.csv'), SUMMARY_COLUMNS, summary.map(summaryRecord));
+  const wallSeconds = (Date.now() - started) / 1000;
+  const manifest = {
+    command: options.command,
+    task: task.spec,
+    taskHash: sha256Hex(JSON.stringify(task.spec)),
+    policy: options.policy,
+    episodes: options.episodes,
+    objects: options.objects,
+    startedAt: new Date(started).toISOString(),
+    wallSeconds,
+    episodesPerSecond: options.episodes / wallSeconds,
+    ...environmentFacts(),
+  };
+  writeFileAtomic(join(outDir, 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return summary;
+}

@@ -1,0 +1,99 @@
+import { wilsonInterval } from './wilson.js';
+import type { EpisodeRow } from './EpisodeRow.js';
+
+/** One cell of a results table: a policy on one task, object count and occlusion level. */
+export interface SummaryRow {
+  policy: string;
+  task: string;
+  objects: string;
+  occlusion: string;
+  n: number;
+  successes: number;
+  rate: number;
+  ci_lo: number;
+  ci_hi: number;
+  success_any: number;
+  rate_any: number;
+  /** Failure reasons and their counts, `reason:count;...`, most frequent first. */
+  failures: string;
+}
+
+export const SUMMARY_COLUMNS = ['policy', 'task', 'objects', 'occlusion', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures'] as const;
+
+/** Groups episode rows into cells, in order of first appearance, with Wilson 95 % intervals. */
+export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
+  const cells = new Map<string, EpisodeRow[]>();
+  for (const row of rows) {
+    const id = [row.policy, row.task, row.objects, row.occlusion].join('\u0000');
+    const cell = cells.get(id);
+    if (cell) cell.push(row);
+    else cells.set(id, [row]);
+  }
+  return [...cells.values()].map((cell) => {
+    const n = cell.length;
+    const successes = cell.filter((r) => r.success_target === '1').length;
+    const successAny = cell.filter((r) => r.success_any === '1').length;
+    const { lo, hi } = wilsonInterval(successes, n);
+    return {
+      policy: cell[0].policy,
+      task: cell[0].task,
+      objects: cell[0].objects,
+      occlusion: cell[0].occlusion,
+      n,
+      successes,
+      rate: successes / n,
+      ci_lo: lo,
+      ci_hi: hi,
+      success_any: successAny,
+      rate_any: successAny / n,
+      failures: countFailures(cell),
+    };
+  });
+}
+
+function countFailures(cell: readonly EpisodeRow[]): string {
+  const counts = new Map<string, number>();
+  for (const r of cell) if (r.failure_reason) counts.set(r.failure_reason, (counts.get(r.failure_reason) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([reason, count]) => `${reason}:${count}`)
+    .join(';');
+}
+
+/** Summary rows as CSV-ready strings, rates to four decimals. */
+export function summaryRecord(row: SummaryRow): Record<(typeof SUMMARY_COLUMNS)[number], string> {
+  const f = (v: number) => v.toFixed(4);
+  return {
+    policy: row.policy,
+    task: row.task,
+    objects: row.objects,
+    occlusion: row.occlusion,
+    n: String(row.n),
+    successes: String(row.successes),
+    rate: f(row.rate),
+    ci_lo: f(row.ci_lo),
+    ci_hi: f(row.ci_hi),
+    success_any: String(row.success_any),
+    rate_any: f(row.rate_any),
+    failures: row.failures,
+  };
+}
+
+/** A plain-text table for the terminal. */
+export function formatSummaryTable(rows: readonly SummaryRow[]): string {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}`;
+  const header = ['policy', 'task', 'objects', 'occl', 'n', 'success_target % [95% CI]', 'success_any %', 'failures'];
+  const body = rows.map((r) => [
+    r.policy,
+    r.task,
+    r.objects,
+    r.occlusion,
+    String(r.n),
+    `${pct(r.rate)} [${pct(r.ci_lo)}, ${pct(r.ci_hi)}]`,
+    pct(r.rate_any),
+    r.failures || '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}

@@ -1,0 +1,39 @@
+import { formatSummaryTable, loadTask, runEval } from '../bench/index.js';
+import type { TaskSpec } from '../config/index.js';
+import type { ObjectCount } from '../core/index.js';
+import { intFlag, objectsFlag, parseFlags, required } from './flags.js';
+
+export const summary = 'run one policy on one task and write episodes.csv, summary.csv and run.json';
+
+export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--objects K|A-B] [--out DIR]
+
+  --task      a task file (scenes/tasks/cubes.json) or a built-in task name (cubes, pile, packed)
+  --policy    policy name (default: expert)
+  --episodes  number of episodes, 1 to 100000 (default: 100)
+  --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)
+  --out       output folder (default: results/<policy>-<task>)`;
+
+export function taskObjectCount(spec: TaskSpec): ObjectCount {
+  const c = spec.objects.count;
+  return typeof c === 'number' ? { min: c, max: c } : c;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, {
+    task: { type: 'string' },
+    policy: { type: 'string', default: 'expert' },
+    episodes: { type: 'string' },
+    objects: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (values.help) return (console.log(usage), 0);
+  const task = loadTask(required(values.task, '--task'));
+  const policy = values.policy ?? 'expert';
+  const episodes = intFlag(values.episodes, '--episodes', 100, 1, 100_000);
+  const objects = objectsFlag(values.objects, taskObjectCount(task.spec));
+  const outDir = values.out ?? `results/${policy}-${task.spec.id}`;
+  const rows = await runEval({ task, policy, episodes, objects, outDir, command: ['sam2grasp', 'eval', ...argv].join(' ') });
+  console.log(formatSummaryTable(rows));
+  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, run.json`);
+  return 0;
+}

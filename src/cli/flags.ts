@@ -1,0 +1,40 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError, parseObjectCount, type ObjectCount } from '../core/index.js';
+import { MAX_OBJECTS } from '../config/index.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** util.parseArgs in strict mode, its complaints turned into one-line InputErrors. */
+export function parseFlags<T extends Options>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0];
+    const flag = /'(-[-\w]+)/.exec(message)?.[1] ?? 'arguments';
+    throw new InputError(flag, message.replace(/^Unknown option '[^']+'/, 'unknown flag').replace(/\. To specify.*$/, ''));
+  }
+}
+
+/** A whole number within [min, max], or an InputError naming the flag. */
+export function intFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InputError(flag, `expected a whole number, got "${value}"`);
+  if (n < min || n > max) throw new InputError(flag, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** `4` or `3-6`, each count between 1 and MAX_OBJECTS. */
+export function objectsFlag(value: string | undefined, fallback: ObjectCount, flag = '--objects'): ObjectCount {
+  if (value === undefined) return fallback;
+  const count = parseObjectCount(value);
+  if (!count) throw new InputError(flag, `expected a count like 4 or a range like 3-6, got "${value}"`);
+  if (count.min < 1 || count.max > MAX_OBJECTS) throw new InputError(flag, `object counts must be between 1 and ${MAX_OBJECTS}, got ${value}`);
+  return count;
+}
+
+/** A required flag's value. */
+export function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new InputError(flag, 'is required');
+  return value;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ObjectDescSchema } from './ObjectDesc.js';
+
+const vec3 = z.tuple([z.number(), z.number(), z.number()]);
+
+/** The most objects a task may hold; beyond it the bin is a heap, not clutter. */
+export const MAX_OBJECTS = 30;
+
+const ObjectCountSchema = z.union([
+  z.number().int().min(1).max(MAX_OBJECTS),
+  z
+    .strictObject({ min: z.number().int().min(1).max(MAX_OBJECTS), max: z.number().int().min(1).max(MAX_OBJECTS) })
+    .refine((c) => c.min <= c.max, { message: 'min must not exceed max' }),
+]);
+
+/**
+ * A task: which objects, laid out how, in what bin, controlled how, judged how. Every field but
+ * `id` and `objects` has a default; the defaults are the paper's simulated setting.
+ */
+export const TaskSpecSchema = z.strictObject({
+  /** Short name; part of every episode key, so renaming a task gives new episodes. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, - and _'),
+  description: z.string().default(''),
+  /** `scattered`: random positions and yaw on the bin floor, no overlap (the paper's setting);
+   *  `pile`: dropped from a height, VGN-style; `packed`: upright, close together, no overlap. */
+  layout: z.enum(['scattered', 'pile', 'packed']).default('scattered'),
+  objects: z.strictObject({
+    /** A fixed count, or `{min, max}`: the episode key then picks the count. */
+    count: ObjectCountSchema,
+    /** Catalog names or groups (`cubes`, `primitives`, `convex`) to draw objects from. */
+    pool: z.array(z.string().min(1)).min(1),
+    /** Objects defined by this task, usable in `pool` by name. */
+    custom: z.array(ObjectDescSchema).default([]),
+  }),
+  bin: z
+    .strictObject({
+      /** Inner floor size, metres (x, y). */
+      inner: z.tuple([z.number().min(0.1).max(1), z.number().min(0.1).max(1)]).default([0.3, 0.3]),
+      wallHeight: z.number().min(0.02).max(0.5).default(0.1),
+      wallThickness: z.number().min(0.005).max(0.05).default(0.01),
+    })
+    .prefault({}),
+  gripper: z
+    .strictObject({
+      /** Widest finger opening, metres. */
+      maxOpening: z.number().min(0.04).max(0.2).default(0.1),
+      /** Force limit of each finger's motor, newtons. */
+      fingerForce: z.number().min(1).max(100).default(10),
+      /** Palm speed limits. */
+      maxSpeed: z.number().min(0.01).max(2).default(0.3),
+      maxYawRate: z.number().min(0.1).max(10).default(2),
+      /** Where the palm starts, world frame (metres). */
+      home: vec3.default([0, 0, 0.3]),
+    })
+    .prefault({}),
+  control: z
+    .strictObject({
+      controlHz: z.number().int().min(1).max(100).default(10),
+      physicsHz: z.number().int().min(60).max(2000).default(240),
+      /** Episode length in seconds; truncation after it. */
+      horizon: z.number().min(1).max(120).default(12),
+    })
+    .prefault({})
+    .refine((c) => c.physicsHz % c.controlHz === 0, { message: 'physicsHz must be a multiple of controlHz' }),
+  success: z
+    .strictObject({
+      /** Height above the rest height that counts as lifted, metres. */
+      liftHeight: z.number().min(0.01).max(0.5).default(0.1),
+      /** How long the lifted object must stay held, seconds. */
+      holdSeconds: z.number().min(0).max(10).default(1),
+    })
+    .prefault({}),
+  /** The fixed external camera; the target must be visible from it. */
+  camera: z
+    .strictObject({
+      position: vec3.default([0, -0.42, 0.5]),
+      lookAt: vec3.default([0, 0, 0]),
+    })
+    .prefault({}),
+  target: z
+    .strictObject({
+      /** Share of the target's top surface the scene camera must see for it to be chosen. */
+      minVisibleFraction: z.number().min(0).max(1).default(0.3),
+    })
+    .prefault({}),
+});
+
+export type TaskSpec = z.infer<typeof TaskSpecSchema>;

@@ -1,0 +1,81 @@
+/**
+ * Convex polygons in the horizontal plane: object footprints and finger sweeps for the grasp
+ * planner, and overlap tests for the spawner. Points are counter-clockwise `[x, y]` pairs.
+ */
+export type Point2 = readonly [number, number];
+export type Polygon2 = readonly Point2[];
+
+/** Convex hull (Andrew's monotone chain), counter-clockwise, no repeated points. */
+export function convexHull2(points: readonly Point2[]): Polygon2 {
+  const sorted = points.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (sorted.length < 3) return sorted;
+  const cross = (o: Point2, a: Point2, b: Point2) =>
+    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: Point2[] = [];
+  for (const p of sorted) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: Point2[] = [];
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const p = sorted[i];
+    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  return lower.slice(0, -1).concat(upper.slice(0, -1));
+}
+
+/** [min, max] of the polygon's projection onto the direction (ux, uy). */
+export function projectPolygon(poly: Polygon2, ux: number, uy: number): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const [x, y] of poly) {
+    const d = x * ux + y * uy;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  return [lo, hi];
+}
+
+/**
+ * Do two convex polygons overlap by more than `margin`? Separating-axis test over both polygons'
+ * edge normals; a positive margin makes near-touching shapes count as overlapping.
+ */
+export function polygonsOverlap(a: Polygon2, b: Polygon2, margin = 0): boolean {
+  for (const poly of [a, b]) {
+    for (let i = 0; i < poly.length; i++) {
+      const [x1, y1] = poly[i];
+      const [x2, y2] = poly[(i + 1) % poly.length];
+      const len = Math.hypot(x2 - x1, y2 - y1);
+      if (len === 0) continue;
+      const nx = (y1 - y2) / len;
+      const ny = (x2 - x1) / len;
+      const [aLo, aHi] = projectPolygon(a, nx, ny);
+      const [bLo, bHi] = projectPolygon(b, nx, ny);
+      if (aHi + margin <= bLo || bHi + margin <= aLo) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A rectangle centred at (cx, cy), `halfU` along the direction at angle `yaw` and `halfV` across
+ * it, counter-clockwise.
+ */
+export function orientedRect(cx: number, cy: number, yaw: number, halfU: number, halfV: number): Polygon2 {
+  const c = Math.cos(yaw);
+  const s = Math.sin(yaw);
+  const corner = (u: number, v: number): Point2 => [cx + u * c - v * s, cy + u * s + v * c];
+  return [corner(-halfU, -halfV), corner(halfU, -halfV), corner(halfU, halfV), corner(-halfU, halfV)];
+}
+
+/** Centroid of the polygon's vertices (exact for the symmetric footprints we use). */
+export function vertexCentroid(poly: Polygon2): Point2 {
+  let x = 0;
+  let y = 0;
+  for (const p of poly) {
+    x += p[0];
+    y += p[1];
+  }
+  return [x / poly.length, y / poly.length];
+}

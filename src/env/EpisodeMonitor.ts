@@ -1,0 +1,113 @@
+import type { TaskSpec } from '../config/index.js';
+import { distanceXY, type Vec3 } from '../core/index.js';
+import type { FingerContacts, GraspWorld } from '../sim/index.js';
+import type { FailureReason, Outcome } from './types.js';
+
+/** A pad pressing this hard (N) on an object counts as touching it. */
+const TOUCH_FORCE = 0.5;
+/** A finger pressing the table or bin this hard (N) has struck it, not brushed it. */
+const STRIKE_FORCE = 5;
+/** Lift (m) above which a target between the pads counts as picked up, for `slipped`. */
+const PICKED_UP = 0.02;
+
+/**
+ * Watches an episode at every control step and judges it physically: an object is held when both
+ * pads press on it, lifted when it is `liftHeight` above its rest height, and a success needs the
+ * target lifted, held and alone in the air for `holdSeconds`. Records what a failure needs to be
+ * explained.
+ */
+export class EpisodeMonitor {
+  private readonly holdStepsNeeded: number;
+  private readonly heldFor: number[];
+  private successTarget = false;
+  private targetAloneFor = 0;
+  private liftedObject: number | null = null;
+  private everClosed = false;
+  private targetPickedUp = false;
+  private otherLifted = false;
+  private collided = false;
+  private fatal: FailureReason | null = null;
+  private closingPoint: Vec3 | null = null;
+  private graspError: number | null = null;
+
+  constructor(
+    private readonly gw: GraspWorld,
+    private readonly target: number,
+    private readonly success: TaskSpec['success'],
+    controlHz: number,
+  ) {
+    this.holdStepsNeeded = Math.max(1, Math.round(success.holdSeconds * controlHz));
+    this.heldFor = gw.objects.map(() => 0);
+  }
+
+  /** Objects each pad presses on, and whether both press on `index`. */
+  static isHeld(contacts: FingerContacts, index: number): boolean {
+    return contacts.perFinger.every((m) => (m.get(index) ?? 0) >= TOUCH_FORCE);
+  }
+
+  /** Indices of objects lifted above their rest height by at least `liftHeight`. */
+  liftedObjects(): number[] {
+    return this.gw.objects.filter((o) => this.gw.liftOf(o.index) >= this.success.liftHeight).map((o) => o.index);
+  }
+
+  /** Records a non-finite action; the episode ends. */
+  markInvalidAction(): void {
+    this.fatal ??= 'invalid_action';
+  }
+
+  /**
+   * Judges the state after one control step. Returns true when the episode is decided: a
+   * success, an object held for the hold time, or a failure that cannot be undone.
+   */
+  observe(contacts: FingerContacts, gripperCommand: number, tcp: Vec3): boolean {
+    if (this.gw.isUnstable()) this.fatal ??= 'unstable';
+    else if (this.gw.isOutsideBin(this.target)) this.fatal ??= 'escaped';
+    if (this.fatal) return true;
+
+    if (gripperCommand >= 0.5 && !this.everClosed) {
+      this.everClosed = true;
+      this.closingPoint = { ...tcp };
+      this.graspError = distanceXY(tcp, this.gw.objectPose(this.target).position);
+    }
+    if (contacts.staticForce > STRIKE_FORCE || contacts.palmTouches) this.collided = true;
+
+    const lifted = this.liftedObjects();
+    if (lifted.some((i) => i !== this.target)) this.otherLifted = true;
+    const targetHeld = EpisodeMonitor.isHeld(contacts, this.target);
+    if (targetHeld && this.gw.liftOf(this.target) >= PICKED_UP) this.targetPickedUp = true;
+
+    for (const o of this.gw.objects) {
+      const held = lifted.includes(o.index) && EpisodeMonitor.isHeld(contacts, o.index);
+      this.heldFor[o.index] = held ? this.heldFor[o.index] + 1 : 0;
+      if (this.liftedObject === null && this.heldFor[o.index] >= this.holdStepsNeeded) this.liftedObject = o.index;
+    }
+    // The target counts only while it is the one object in the air: nothing rides along on it.
+    const alone = lifted.length === 1 && this.heldFor[this.target] > 0;
+    this.targetAloneFor = alone ? this.targetAloneFor + 1 : 0;
+    if (this.targetAloneFor >= this.holdStepsNeeded) this.successTarget = true;
+    // Decided: the target is up alone, or another object is up for good.
+    return this.successTarget || (this.liftedObject !== null && this.liftedObject !== this.target);
+  }
+
+  /** The verdict; call once the episode is over. */
+  outcome(): Outcome {
+    return {
+      successTarget: this.successTarget,
+      successAny: this.liftedObject !== null,
+      liftedObject: this.liftedObject,
+      failureReason: this.successTarget ? null : this.failureReason(),
+      graspError: this.graspError,
+      closingPoint: this.closingPoint,
+    };
+  }
+
+  /** The most telling reason, in the order of FAILURE_REASONS. */
+  private failureReason(): FailureReason {
+    if (this.fatal) return this.fatal;
+    if (this.otherLifted || (this.liftedObject !== null && this.liftedObject !== this.target)) return 'wrong_object';
+    if (this.targetPickedUp) return 'slipped';
+    if (this.collided) return 'collided';
+    if (this.everClosed) return 'missed';
+    return 'timeout';
+  }
+}

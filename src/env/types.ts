@@ -1,0 +1,105 @@
+import type { EpisodeKey, PalmPose, Polygon2, Quat, Vec3 } from '../core/index.js';
+import type { ObjectDesc } from '../config/index.js';
+
+/**
+ * One control command: the absolute palm target (tool centre point, world frame, metres and
+ * radians) and the gripper command in [0 open, 1 closed].
+ */
+export interface Action {
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+  gripper: number;
+}
+
+/** What the robot feels about itself. */
+export interface Proprio {
+  /** Current palm (TCP) pose. */
+  palm: Readonly<PalmPose>;
+  /** Distance between the finger pads, metres. */
+  opening: number;
+  /** Mean normal force of the two pads on whatever they touch, newtons. */
+  gripForce: number;
+  /** The gripper command now in force. */
+  gripper: number;
+}
+
+/** What a policy sees at one control step. Camera frames arrive with the rendering issue. */
+export interface Observation {
+  /** Control step index, from 0 at reset. */
+  t: number;
+  proprio: Proprio;
+}
+
+/** Why an episode failed, most telling first (see `classifyFailure`). */
+export const FAILURE_REASONS = [
+  'invalid_action',
+  'unstable',
+  'escaped',
+  'wrong_object',
+  'slipped',
+  'collided',
+  'missed',
+  'timeout',
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** The judged result of an episode. */
+export interface Outcome {
+  successTarget: boolean;
+  successAny: boolean;
+  /** Index of the object lifted and held for the hold time, or null. */
+  liftedObject: number | null;
+  failureReason: FailureReason | null;
+  /** Horizontal distance from the TCP to the target's centre when the gripper first closed (m). */
+  graspError: number | null;
+  /** The TCP position when the gripper first closed. */
+  closingPoint: Vec3 | null;
+}
+
+export interface StepResult {
+  observation: Observation;
+  /** The episode ended on its own terms (success, or a failure that cannot be undone). */
+  terminated: boolean;
+  /** The horizon ran out. */
+  truncated: boolean;
+  /** Present once the episode is over. */
+  outcome?: Outcome;
+}
+
+/** True state of one object: for the expert and the metrics, never for learned policies. */
+export interface ObjectState {
+  index: number;
+  desc: ObjectDesc;
+  position: Vec3;
+  rotation: Quat;
+  footprint: Polygon2;
+  zMin: number;
+  zMax: number;
+  /** Settled at reset outside the bin; never a target. */
+  escaped: boolean;
+}
+
+/** Privileged state of the whole scene. */
+export interface PrivilegedState {
+  key: EpisodeKey;
+  target: number;
+  objects: ObjectState[];
+  bin: { inner: readonly [number, number]; wallHeight: number };
+  gripper: { maxOpening: number };
+}
+
+/** Facts fixed at reset, for the episode's CSV row. */
+export interface ResetInfo {
+  nObjects: number;
+  target: number;
+  targetName: string;
+  /** Share of the target's sample points the scene camera sees at t = 0. */
+  targetVisible: number;
+  settleSteps: number;
+  settled: boolean;
+  escapedAtReset: number;
+  /** Sanity flags raised at reset (should always be empty): `held`, `floating`. */
+  resetFlags: string[];
+}

@@ -1,0 +1,112 @@
+import { clamp, stepPoseTowards, wrapAngle, type PalmPose } from '../../core/index.js';
+import type { Action, Observation, PrivilegedState } from '../../env/index.js';
+import type { Policy, PolicyContext, RobotInfo } from '../Policy.js';
+import { planGrasp, type GraspPlan } from './planGrasp.js';
+
+type Phase = 'approach' | 'descend' | 'close' | 'lift';
+
+interface ExpertState {
+  phase: Phase;
+  /** Control steps spent in the current phase. */
+  stepsInPhase: number;
+  plan: GraspPlan;
+}
+
+/** Clearance above the tallest object while travelling, metres. */
+const TRAVEL_CLEARANCE = 0.08;
+/** How close counts as arrived: position (m) and yaw (rad). */
+const ARRIVED = 0.003;
+const ARRIVED_YAW = 0.03;
+/** Control time given to the fingers to close before lifting, seconds. */
+const CLOSE_SECONDS = 0.5;
+/** Lift this far above the grasp height: the success height plus a margin. */
+const LIFT = 0.2;
+
+/**
+ * The privileged scripted expert: moves above the target, turns to the planned yaw, pre-shapes
+ * the fingers to the object's width plus 1.5 cm, descends, closes, lifts and holds. Its actions
+ * are palm waypoints; its chunks roll its own phase machine forward over a model of the palm's
+ * speed limits, so they are the actions it would really emit.
+ */
+export class ScriptedExpert implements Policy {
+  readonly name = 'expert';
+  readonly privileged = true;
+  private ctx: PolicyContext | null = null;
+  private state: ExpertState | null = null;
+
+  constructor(readonly chunkSize = 10) {}
+
+  reset(ctx: PolicyContext): void {
+    if (!ctx.privileged) throw new Error('the scripted expert needs privileged state');
+    this.ctx = ctx;
+    this.state = null;
+  }
+
+  act(observation: Observation): Action[] {
+    const ctx = this.ctx;
+    if (!ctx?.privileged) throw new Error('reset() first');
+    const scene = ctx.privileged();
+    const palm = observation.proprio.palm;
+    // Replan while travelling (the scene may still shift); commit once the hand descends.
+    if (!this.state || this.state.phase === 'approach') {
+      this.state = { phase: 'approach', stepsInPhase: this.state?.stepsInPhase ?? 0, plan: planGrasp(scene, palm.yaw) };
+    }
+    const travelZ = this.travelHeight(scene);
+    const chunk: Action[] = [];
+    let state = this.state;
+    let pose: PalmPose = { ...palm };
+    for (let k = 0; k < this.chunkSize; k++) {
+      state = advance(state, pose, ctx.robot);
+      const action = actionFor(state, travelZ, ctx.robot);
+      if (k === 0) this.state = state;
+      chunk.push(action);
+      pose = movePalm(pose, action, ctx.robot);
+    }
+    return chunk;
+  }
+
+  private travelHeight(scene: PrivilegedState): number {
+    const tallest = Math.max(...scene.objects.filter((o) => !o.escaped).map((o) => o.zMax), scene.bin.wallHeight);
+    return tallest + TRAVEL_CLEARANCE;
+  }
+}
+
+/** The phase the expert is in after seeing the palm at `pose`. */
+function advance(state: ExpertState, pose: PalmPose, robot: RobotInfo): ExpertState {
+  const { plan } = state;
+  const next = (phase: Phase): ExpertState => ({ phase, stepsInPhase: 0, plan });
+  const stay: ExpertState = { ...state, stepsInPhase: state.stepsInPhase + 1 };
+  switch (state.phase) {
+    case 'approach':
+      return Math.hypot(pose.x - plan.x, pose.y - plan.y) < ARRIVED && Math.abs(wrapAngle(pose.yaw - plan.yaw)) < ARRIVED_YAW
+        ? next('descend')
+        : stay;
+    case 'descend':
+      return Math.abs(pose.z - plan.z) < ARRIVED ? next('close') : stay;
+    case 'close':
+      return state.stepsInPhase + 1 >= Math.round(CLOSE_SECONDS * robot.controlHz) ? next('lift') : stay;
+    case 'lift':
+      return stay;
+  }
+}
+
+function actionFor(state: ExpertState, travelZ: number, robot: RobotInfo): Action {
+  const { plan } = state;
+  const preShape = clamp(1 - plan.opening / robot.maxOpening, 0, 1);
+  switch (state.phase) {
+    case 'approach':
+      return { x: plan.x, y: plan.y, z: travelZ, yaw: plan.yaw, gripper: preShape };
+    case 'descend':
+      return { x: plan.x, y: plan.y, z: plan.z, yaw: plan.yaw, gripper: preShape };
+    case 'close':
+      return { x: plan.x, y: plan.y, z: plan.z, yaw: plan.yaw, gripper: 1 };
+    case 'lift':
+      return { x: plan.x, y: plan.y, z: plan.z + LIFT, yaw: plan.yaw, gripper: 1 };
+  }
+}
+
+/** Where the palm will be one control step later, moving at its speed limits (as the Gripper does). */
+function movePalm(pose: PalmPose, action: Action, robot: RobotInfo): PalmPose {
+  const dt = 1 / robot.controlHz;
+  return stepPoseTowards({ ...pose }, action, robot.maxSpeed * dt, robot.maxYawRate * dt);
+}

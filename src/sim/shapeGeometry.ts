@@ -1,0 +1,98 @@
+import type { ShapeDesc } from '../config/index.js';
+import { quatFromAxisAngle, type Quat, type Vec3 } from '../core/index.js';
+import { RAPIER } from './physicsSettings.js';
+
+const ROUND_SEGMENTS = 16;
+
+/**
+ * A cloud of points on the shape's surface, in the body frame, whose convex hull approximates
+ * the shape. Footprints, heights and bounding radii are all read off it, so every shape kind is
+ * handled by one code path.
+ */
+export function supportPoints(shape: ShapeDesc): Vec3[] {
+  switch (shape.kind) {
+    case 'box': {
+      const [hx, hy, hz] = shape.size.map((s) => s / 2);
+      const out: Vec3[] = [];
+      for (const sx of [-1, 1]) for (const sy of [-1, 1]) for (const sz of [-1, 1]) out.push({ x: sx * hx, y: sy * hy, z: sz * hz });
+      return out;
+    }
+    case 'cylinder':
+      return [...ring(shape.radius, -shape.height / 2), ...ring(shape.radius, shape.height / 2)];
+    case 'sphere':
+      return sphereCloud(shape.radius, { x: 0, y: 0, z: 0 });
+    case 'capsule': {
+      const half = shape.length / 2 - shape.radius;
+      return [...sphereCloud(shape.radius, { x: -half, y: 0, z: 0 }), ...sphereCloud(shape.radius, { x: half, y: 0, z: 0 })];
+    }
+    case 'convex':
+      return shape.points.map(([x, y, z]) => ({ x, y, z }));
+  }
+}
+
+function ring(radius: number, z: number): Vec3[] {
+  const out: Vec3[] = [];
+  for (let i = 0; i < ROUND_SEGMENTS; i++) {
+    const a = (2 * Math.PI * i) / ROUND_SEGMENTS;
+    out.push({ x: radius * Math.cos(a), y: radius * Math.sin(a), z });
+  }
+  return out;
+}
+
+function sphereCloud(radius: number, centre: Vec3): Vec3[] {
+  const out: Vec3[] = [{ x: centre.x, y: centre.y, z: centre.z - radius }, { x: centre.x, y: centre.y, z: centre.z + radius }];
+  for (const polar of [-Math.PI / 3, -Math.PI / 6, 0, Math.PI / 6, Math.PI / 3]) {
+    for (const p of ring(radius * Math.cos(polar), centre.z + radius * Math.sin(polar))) {
+      out.push({ x: p.x + centre.x, y: p.y + centre.y, z: p.z });
+    }
+  }
+  return out;
+}
+
+/** Half extents of the shape's axis-aligned box in its body frame. */
+export function halfExtents(shape: ShapeDesc): Vec3 {
+  const h = { x: 0, y: 0, z: 0 };
+  for (const p of supportPoints(shape)) {
+    h.x = Math.max(h.x, Math.abs(p.x));
+    h.y = Math.max(h.y, Math.abs(p.y));
+    h.z = Math.max(h.z, Math.abs(p.z));
+  }
+  return h;
+}
+
+/** Radius of the shape's footprint around its body origin: the spawner keeps these apart. */
+export function footprintRadius(shape: ShapeDesc): number {
+  let r = 0;
+  for (const p of supportPoints(shape)) r = Math.max(r, Math.hypot(p.x, p.y));
+  return r;
+}
+
+/** Largest dimension, metres: what must fit in the bin. */
+export function largestExtent(shape: ShapeDesc): number {
+  const h = halfExtents(shape);
+  return 2 * Math.max(h.x, h.y, h.z);
+}
+
+// Rapier's cylinders and capsules run along their local y axis; ours run along z (cylinders stand
+// upright) and x (capsules lie down).
+const Y_TO_Z: Quat = quatFromAxisAngle({ x: 1, y: 0, z: 0 }, Math.PI / 2);
+const Y_TO_X: Quat = quatFromAxisAngle({ x: 0, y: 0, z: 1 }, -Math.PI / 2);
+
+/** A Rapier collider descriptor for the shape, in the body frame. */
+export function colliderFor(shape: ShapeDesc): RAPIER.ColliderDesc {
+  switch (shape.kind) {
+    case 'box':
+      return RAPIER.ColliderDesc.cuboid(shape.size[0] / 2, shape.size[1] / 2, shape.size[2] / 2);
+    case 'cylinder':
+      return RAPIER.ColliderDesc.cylinder(shape.height / 2, shape.radius).setRotation(Y_TO_Z);
+    case 'sphere':
+      return RAPIER.ColliderDesc.ball(shape.radius);
+    case 'capsule':
+      return RAPIER.ColliderDesc.capsule(shape.length / 2 - shape.radius, shape.radius).setRotation(Y_TO_X);
+    case 'convex': {
+      const desc = RAPIER.ColliderDesc.convexHull(new Float32Array(shape.points.flat()));
+      if (!desc) throw new Error('convex shape has a degenerate hull');
+      return desc;
+    }
+  }
+}
