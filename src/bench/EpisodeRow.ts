@@ -24,7 +24,8 @@ export const EPISODE_COLUMNS = [
   'grasp_error_m',
   'settle_steps',
   'escaped_at_reset',
-  'reset_flags',
+  'target_fallback',
+  'success_at_reset',
   'state_hash',
 ] as const;
 
@@ -54,7 +55,8 @@ export function toEpisodeRow(r: EpisodeResult): EpisodeRow {
     grasp_error_m: fixed(r.outcome.graspError, 4),
     settle_steps: String(r.reset.settleSteps),
     escaped_at_reset: String(r.reset.escapedAtReset),
-    reset_flags: r.reset.resetFlags.join(';'),
+    target_fallback: flag(r.reset.targetFallback),
+    success_at_reset: r.reset.successAtReset.join(';'),
     state_hash: r.stateHash,
   };
 }

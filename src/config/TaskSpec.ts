@@ -73,7 +73,7 @@ export const TaskSpecSchema = z.strictObject({
   /** The fixed external camera; the target must be visible from it. */
   camera: z
     .strictObject({
-      position: vec3.default([0, -0.42, 0.5]),
+      position: vec3.default([0, -0.3, 0.7]),
       lookAt: vec3.default([0, 0, 0]),
     })
     .prefault({}),

@@ -79,3 +79,21 @@ export function vertexCentroid(poly: Polygon2): Point2 {
   }
   return [x / poly.length, y / poly.length];
 }
+
+/** Area of a simple polygon (shoelace formula), positive for counter-clockwise order. */
+export function polygonArea(poly: Polygon2): number {
+  let twice = 0;
+  for (let i = 0; i < poly.length; i++) {
+    const [x1, y1] = poly[i];
+    const [x2, y2] = poly[(i + 1) % poly.length];
+    twice += x1 * y2 - x2 * y1;
+  }
+  return twice / 2;
+}
+
+/** The polygon moved by (dx, dy) and turned by `yaw` about the origin first. */
+export function placePolygon(poly: Polygon2, dx: number, dy: number, yaw: number): Polygon2 {
+  const c = Math.cos(yaw);
+  const s = Math.sin(yaw);
+  return poly.map(([x, y]) => [dx + x * c - y * s, dy + x * s + y * c] as const);
+}

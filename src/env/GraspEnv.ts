@@ -80,7 +80,8 @@ export class GraspEnv {
       settleSteps: settle.steps,
       settled: settle.settled,
       escapedAtReset: escaped.filter(Boolean).length,
-      resetFlags: this.resetFlags(gw, contacts, monitor, fallback),
+      targetFallback: fallback,
+      successAtReset: this.successAtReset(gw, contacts, monitor),
     };
     return { observation: this.observe(), info };
   }
@@ -116,12 +117,8 @@ export class GraspEnv {
     return { target: best, fallback: true };
   }
 
-  /**
-   * Sanity checks at reset; each must never fire on a valid scene: an object already held
-   * between the pads, one already lifted by the success rule, one resting above the bin walls'
-   * reach of the floor (it would count as lifted), and a target chosen by fallback.
-   */
-  private resetFlags(gw: GraspWorld, contacts: FingerContacts, monitor: EpisodeMonitor, fallback: boolean): string[] {
+  /** Success conditions that hold before the policy acted: each must never fire on a valid scene. */
+  private successAtReset(gw: GraspWorld, contacts: FingerContacts, monitor: EpisodeMonitor): string[] {
     const flags: string[] = [];
     if (gw.objects.some((o) => EpisodeMonitor.isHeld(contacts, o.index))) flags.push('held');
     if (monitor.liftedObjects().length > 0) flags.push('lifted');
@@ -130,7 +127,6 @@ export class GraspEnv {
       const { position, rotation } = gw.objectPose(o.index);
       return objectExtent(o.desc.shape, position, rotation).zMin >= liftHeight;
     })) flags.push('floating');
-    if (fallback) flags.push('fallback_target');
     return flags;
   }
 

@@ -100,6 +100,12 @@ export interface ResetInfo {
   settleSteps: number;
   settled: boolean;
   escapedAtReset: number;
-  /** Sanity flags raised at reset (should always be empty): `held`, `floating`. */
-  resetFlags: string[];
+  /** No object met the target rules; the most visible one in the bin was taken. */
+  targetFallback: boolean;
+  /**
+   * Success conditions that already hold at reset; must always be empty. `held`: an object is
+   * between the pads; `lifted`: one is at lift height by the success rule; `floating`: one rests
+   * a lift height above the floor.
+   */
+  successAtReset: string[];
 }

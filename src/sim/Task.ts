@@ -1,11 +1,15 @@
 import type { ObjectDesc, TaskSpec } from '../config/index.js';
-import { InputError, quatFromYaw } from '../core/index.js';
+import { InputError } from '../core/index.js';
 import { CATALOG, CATALOG_GROUPS } from './ObjectCatalog.js';
 import { footprintRadius, largestExtent } from './shapeGeometry.js';
-import { narrowestWidth, objectExtent } from './objectExtent.js';
+import { narrowestWidth } from './objectExtent.js';
+import { claimedArea, footprintAtRest } from './Spawner.js';
 
 /** Width the gripper must open beyond an object to close on it (the expert's pre-shape margin). */
 export const GRASP_CLEARANCE = 0.015;
+
+/** Share of the bin floor a scattered or packed layout may cover. */
+const MAX_FLOOR_SHARE = 0.4;
 
 /** A task spec whose object pool has been looked up and checked against the bin and the gripper. */
 export interface Task {
@@ -50,25 +54,29 @@ function checkObjectFits(desc: ObjectDesc, spec: TaskSpec, source: string): void
   if (size > spec.bin.wallHeight * 3) {
     throw new InputError(source, `${where} is ${cm(size)} tall, more than three bin walls (${cm(spec.bin.wallHeight)}) high`);
   }
-  const width = narrowestWidth(objectExtent(desc.shape, { x: 0, y: 0, z: 0 }, quatFromYaw(0)).footprint);
+  const width = narrowestWidth(footprintAtRest(desc));
   if (width + GRASP_CLEARANCE > spec.gripper.maxOpening) {
     throw new InputError(source, `${where} is ${cm(width)} wide at its narrowest; the gripper opens ${cm(spec.gripper.maxOpening)}`);
   }
 }
 
-/** Random sequential placement of discs jams near half the area; stay well below it. */
+/**
+ * Random sequential placement jams near half the floor; stay below 40 %, counting each object's
+ * footprint grown by the layout's gap. Piles stack, so they are not held to it.
+ */
 function checkRoomToScatter(pool: readonly ObjectDesc[], spec: TaskSpec, source: string): void {
   if (spec.layout === 'pile') return;
   const count = spec.objects.count;
   const maxCount = typeof count === 'number' ? count : count.max;
-  const discs = pool
-    .map((o) => Math.PI * (footprintRadius(o.shape) + 0.012) ** 2)
-    .sort((a, b) => b - a);
+  const areas = pool.map((o) => claimedArea(o, spec.layout)).sort((a, b) => b - a);
   let area = 0;
-  for (let i = 0; i < maxCount; i++) area += discs[i % discs.length];
+  for (let i = 0; i < maxCount; i++) area += areas[i % areas.length];
   const floor = spec.bin.inner[0] * spec.bin.inner[1];
-  if (area > 0.4 * floor) {
-    throw new InputError(source, `objects.count: ${maxCount} objects of this pool need ${Math.round(area * 1e4)} cm² of a ${Math.round(floor * 1e4)} cm² bin floor; at most 40 % can be filled without overlap`);
+  if (area > MAX_FLOOR_SHARE * floor) {
+    throw new InputError(
+      source,
+      `objects.count: ${maxCount} of the largest objects in this pool need ${Math.round(area * 1e4)} cm² of the ${Math.round(floor * 1e4)} cm² bin floor; at most ${MAX_FLOOR_SHARE * 100} % can be filled without overlap`,
+    );
   }
 }
 

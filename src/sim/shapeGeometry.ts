@@ -1,7 +1,8 @@
 import type { ShapeDesc } from '../config/index.js';
-import { quatFromAxisAngle, type Quat, type Vec3 } from '../core/index.js';
+import type { Vec3 } from '../core/index.js';
 import { RAPIER } from './physicsSettings.js';
 
+/** Facets around a round shape: enough to look and roll round, few enough to rest. */
 const ROUND_SEGMENTS = 16;
 
 /**
@@ -73,26 +74,17 @@ export function largestExtent(shape: ShapeDesc): number {
   return 2 * Math.max(h.x, h.y, h.z);
 }
 
-// Rapier's cylinders and capsules run along their local y axis; ours run along z (cylinders stand
-// upright) and x (capsules lie down).
-const Y_TO_Z: Quat = quatFromAxisAngle({ x: 1, y: 0, z: 0 }, Math.PI / 2);
-const Y_TO_X: Quat = quatFromAxisAngle({ x: 0, y: 0, z: 1 }, -Math.PI / 2);
-
-/** A Rapier collider descriptor for the shape, in the body frame. */
+/**
+ * A Rapier collider descriptor for the shape, in the body frame. Round shapes (cylinder, sphere,
+ * capsule) become convex hulls of their support points: Rapier's exactly-round shapes touch the
+ * floor at one point, have no rolling resistance, and rolled for ever (a third of 8-object piles
+ * never came to rest; rapier issue #372). Faceted ones come to rest as real objects do, and the
+ * physics then matches the footprints and heights read off the same points.
+ */
 export function colliderFor(shape: ShapeDesc): RAPIER.ColliderDesc {
-  switch (shape.kind) {
-    case 'box':
-      return RAPIER.ColliderDesc.cuboid(shape.size[0] / 2, shape.size[1] / 2, shape.size[2] / 2);
-    case 'cylinder':
-      return RAPIER.ColliderDesc.cylinder(shape.height / 2, shape.radius).setRotation(Y_TO_Z);
-    case 'sphere':
-      return RAPIER.ColliderDesc.ball(shape.radius);
-    case 'capsule':
-      return RAPIER.ColliderDesc.capsule(shape.length / 2 - shape.radius, shape.radius).setRotation(Y_TO_X);
-    case 'convex': {
-      const desc = RAPIER.ColliderDesc.convexHull(new Float32Array(shape.points.flat()));
-      if (!desc) throw new Error('convex shape has a degenerate hull');
-      return desc;
-    }
-  }
+  if (shape.kind === 'box') return RAPIER.ColliderDesc.cuboid(shape.size[0] / 2, shape.size[1] / 2, shape.size[2] / 2);
+  const points = new Float32Array(supportPoints(shape).flatMap((p) => [p.x, p.y, p.z]));
+  const desc = RAPIER.ColliderDesc.convexHull(points);
+  if (!desc) throw new Error(`${shape.kind}: degenerate convex hull`);
+  return desc;
 }
