@@ -7,6 +7,11 @@ import type { FailureReason, Outcome } from './types.js';
 const TOUCH_FORCE = 0.5;
 /** A finger pressing the table or bin this hard (N) has struck it, not brushed it. */
 const STRIKE_FORCE = 5;
+/**
+ * A gripper command at or above this counts as closing (the closing point and grasp error are
+ * taken then). Pre-shaping never reaches it: even a 2 cm object asks for 1 - 3.5/10 = 0.65.
+ */
+export const CLOSING_COMMAND = 0.9;
 /** Lift (m) above which a target between the pads counts as picked up, for `slipped`. */
 const PICKED_UP = 0.02;
 
@@ -64,7 +69,7 @@ export class EpisodeMonitor {
     else if (this.gw.isOutsideBin(this.target)) this.fatal ??= 'escaped';
     if (this.fatal) return true;
 
-    if (gripperCommand >= 0.5 && !this.everClosed) {
+    if (gripperCommand >= CLOSING_COMMAND && !this.everClosed) {
       this.everClosed = true;
       this.closingPoint = { ...tcp };
       this.graspError = distanceXY(tcp, this.gw.objectPose(this.target).position);

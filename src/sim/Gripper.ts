@@ -17,6 +17,8 @@ export const GRIPPER_GEOMETRY = {
   /** The fingertips sit this far below the TCP. */
   tipBelowTcp: 0.02,
   palmThickness: 0.02,
+  /** The palm reaches this far beyond each fully opened finger's outer face. */
+  palmOverhang: 0.005,
   /** Lowest TCP height the palm may be sent to: keeps the fingertips 2 mm above the table. */
   minTcpHeight: 0.022,
 } as const;
@@ -25,6 +27,11 @@ const G = GRIPPER_GEOMETRY;
 /** Height of the pad centre above the TCP. */
 const PAD_CENTRE_Z = G.fingerLength / 2 - G.tipBelowTcp;
 const PALM_CENTRE_Z = G.fingerLength - G.tipBelowTcp + G.palmThickness / 2;
+
+/** Half the palm's length along the closing axis, for a hand that opens `maxOpening`. */
+export function palmHalfLength(maxOpening: number): number {
+  return maxOpening / 2 + G.fingerThickness + G.palmOverhang;
+}
 
 /**
  * A floating parallel-jaw hand, as VGN's and GIGA's: a kinematic palm that moves towards its
@@ -56,9 +63,8 @@ export class Gripper {
     this.palm = world.createRigidBody(
       RAPIER.RigidBodyDesc.kinematicPositionBased().setTranslation(hx, hy, hz),
     );
-    const palmHalfX = spec.maxOpening / 2 + G.fingerThickness + 0.005;
     this.palmCollider = world.createCollider(
-      RAPIER.ColliderDesc.cuboid(palmHalfX, G.fingerWidth, G.palmThickness / 2)
+      RAPIER.ColliderDesc.cuboid(palmHalfLength(spec.maxOpening), G.fingerWidth, G.palmThickness / 2)
         .setTranslation(0, 0, PALM_CENTRE_Z)
         .setCollisionGroups(COLLISION_GROUPS.gripper)
         // A kinematic palm meets fixed bodies only if asked: we want to know when it hits the bin.

@@ -3,7 +3,7 @@ export { CATALOG, CATALOG_GROUPS } from './ObjectCatalog.js';
 export { supportPoints, halfExtents, footprintRadius, largestExtent, colliderFor } from './shapeGeometry.js';
 export { type ObjectExtent, objectExtent, widthAtYaw, narrowestWidth } from './objectExtent.js';
 export { type Layout, type Placement, planLayout, SpawnError } from './Spawner.js';
-export { Gripper, GRIPPER_GEOMETRY, type GripperSpec } from './Gripper.js';
+export { Gripper, GRIPPER_GEOMETRY, palmHalfLength, type GripperSpec } from './Gripper.js';
 export { GraspWorld, type SceneObject, type BodyPose, type FingerContacts } from './GraspWorld.js';
 export { type Task, resolveTask, GRASP_CLEARANCE } from './Task.js';
 export { visibleFraction, isCovered } from './visibility.js';

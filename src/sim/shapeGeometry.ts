@@ -68,10 +68,11 @@ export function footprintRadius(shape: ShapeDesc): number {
   return r;
 }
 
-/** Largest dimension, metres: what must fit in the bin. */
+/** Largest dimension along the body axes, metres: what must fit in the bin. */
 export function largestExtent(shape: ShapeDesc): number {
-  const h = halfExtents(shape);
-  return 2 * Math.max(h.x, h.y, h.z);
+  const points = supportPoints(shape);
+  const span = (axis: 'x' | 'y' | 'z') => Math.max(...points.map((p) => p[axis])) - Math.min(...points.map((p) => p[axis]));
+  return Math.max(span('x'), span('y'), span('z'));
 }
 
 /**

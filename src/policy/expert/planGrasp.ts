@@ -1,6 +1,6 @@
 import { orientedRect, polygonsOverlap, projectPolygon, type Polygon2 } from '../../core/index.js';
 import type { ObjectState, PrivilegedState } from '../../env/index.js';
-import { GRASP_CLEARANCE, GRIPPER_GEOMETRY } from '../../sim/index.js';
+import { GRASP_CLEARANCE, GRIPPER_GEOMETRY, palmHalfLength } from '../../sim/index.js';
 
 /** A top-down grasp: TCP position and yaw, and the finger opening to pre-shape to. */
 export interface GraspPlan {
@@ -66,7 +66,7 @@ function graspAtYaw(state: PrivilegedState, target: ObjectState, yaw: number, z:
   const width = uHi - uLo;
   const opening = Math.min(width + GRASP_CLEARANCE, state.gripper.maxOpening);
   const sweeps = fingerSweeps(x, y, yaw, width, opening);
-  const palm = orientedRect(x, y, yaw, state.gripper.maxOpening / 2 + G.fingerThickness + SWEEP_MARGIN, G.fingerWidth + SWEEP_MARGIN);
+  const palm = orientedRect(x, y, yaw, palmHalfLength(state.gripper.maxOpening) + SWEEP_MARGIN, G.fingerWidth + SWEEP_MARGIN);
   const tipZ = z - G.tipBelowTcp;
   const palmZ = z + G.fingerLength - G.tipBelowTcp;
   const clear =
