@@ -9,13 +9,13 @@ export const usage = `usage: sam2grasp bench [--episodes N] [--out DIR]
 Runs the scripted expert on the paper's simulated task (cubes, 3-6 cubes) and prints its success
 table with 95 % intervals. (Learned policies and the paper's Tables I and III join as they land.)
 
-  --episodes  episodes (default: 100)
+  --episodes  episodes (default: 400, the paper's count)
   --out       output folder (default: results/bench)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { episodes: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return (console.log(usage), 0);
-  const episodes = intFlag(values.episodes, '--episodes', 100, 1, 100_000);
+  const episodes = intFlag(values.episodes, '--episodes', 400, 1, 100_000);
   const outDir = values.out ?? 'results/bench';
   const task = loadTask('cubes');
   const started = Date.now();

@@ -7,12 +7,28 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** util.parseArgs in strict mode, its complaints turned into one-line InputErrors. */
 export function parseFlags<T extends Options>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    return parseArgs({ args: attachNegativeNumbers(argv), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
   } catch (err) {
     const message = (err as Error).message.split('\n')[0];
     const flag = /'(-[-\w]+)/.exec(message)?.[1] ?? 'arguments';
     throw new InputError(flag, message.replace(/^Unknown option '[^']+'/, 'unknown flag').replace(/\. To specify.*$/, ''));
   }
+}
+
+/**
+ * `--episodes -5` reads to parseArgs as a flag followed by another flag; joining it into
+ * `--episodes=-5` lets the value reach validation and get a message about the number.
+ */
+function attachNegativeNumbers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i].startsWith('--') && !argv[i].includes('=') && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
 }
 
 /** A whole number within [min, max], or an InputError naming the flag. */

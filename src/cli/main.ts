@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const load = COMMANDS[name];
-  if (!load) throw new InputError('sam2grasp', `unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  if (!load) throw new InputError('command', `unknown "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
   return (await load()).run(rest);
 }
 

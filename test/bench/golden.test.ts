@@ -1,0 +1,29 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTask, runEpisode, toEpisodeRow } from '../../src/bench/index.js';
+import { GraspEnv } from '../../src/env/index.js';
+import { ScriptedExpert } from '../../src/policy/index.js';
+
+/**
+ * Golden values: the exact physics state of fixed episodes, at reset and at the end of the
+ * expert's run. They change only when the scene, the physics or the expert change on purpose;
+ * then update them here, in the same commit, and say why.
+ */
+const GOLDEN = [
+  { task: 'cubes', objects: { min: 3, max: 6 }, index: 0, reset: '26d33f8a8f7a348d', final: '13291ee158925b51', target: 'cube_green', steps: '28' },
+  { task: 'pile', objects: { min: 8, max: 8 }, index: 3, reset: '8da41fe71e608fac', final: '8b4e3172b8febb18', target: 'convex_4', steps: '30' },
+];
+
+const envs: GraspEnv[] = [];
+afterAll(() => envs.forEach((e) => e.close()));
+
+describe('golden episodes', () => {
+  it.each(GOLDEN)('$task episode $index replays to the bit', async (g) => {
+    const env = await GraspEnv.create(loadTask(g.task));
+    envs.push(env);
+    const key = { task: g.task, objects: g.objects, occlusion: 0, index: g.index };
+    env.reset(key);
+    expect(env.stateHash()).toBe(g.reset);
+    const row = toEpisodeRow(runEpisode(env, new ScriptedExpert(), key));
+    expect(row).toMatchObject({ target_name: g.target, steps: g.steps, success_target: '1', state_hash: g.final });
+  });
+});

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EPISODE_COLUMNS, readCsv, SUMMARY_COLUMNS } from '../../src/bench/index.js';
+import { sam2grasp, tempDir } from './helpers.js';
+
+describe('sam2grasp eval', () => {
+  const dir = tempDir();
+
+  it('writes byte-identical episodes.csv for identical commands, with the fixed schema', async () => {
+    const run = (out: string) => sam2grasp(['eval', '--task', 'cubes', '--episodes', '6', '--out', join(dir, out)]);
+    const first = run('a');
+    expect(first.code, first.stderr).toBe(0);
+    expect(run('b').code).toBe(0);
+    const a = readFileSync(join(dir, 'a', 'episodes.csv'));
+    expect(readFileSync(join(dir, 'b', 'episodes.csv')).equals(a)).toBe(true);
+
+    const episodes = await readCsv(join(dir, 'a', 'episodes.csv'));
+    expect(episodes.columns).toEqual([...EPISODE_COLUMNS]);
+    expect(episodes.records.map((r) => r.index)).toEqual(['0', '1', '2', '3', '4', '5']);
+    for (const r of episodes.records) {
+      expect(r.success_target).toMatch(/^[01]$/);
+      expect(r.state_hash).toMatch(/^[0-9a-f]{16}$/);
+      expect(r.success_at_reset).toBe('');
+    }
+    const summary = await readCsv(join(dir, 'a', 'summary.csv'));
+    expect(summary.columns).toEqual([...SUMMARY_COLUMNS]);
+    expect(summary.records[0]).toMatchObject({ policy: 'expert', task: 'cubes', objects: '3-6', n: '6' });
+    const run_ = JSON.parse(readFileSync(join(dir, 'a', 'run.json'), 'utf8'));
+    expect(run_.wallSeconds).toBeGreaterThan(0);
+    expect(run_.packages['@dimforge/rapier3d-deterministic-compat']).toBe('0.21.0');
+    expect(first.stdout).toContain('success_target % [95% CI]');
+  });
+});
+
+describe('bad input: one line naming the culprit, exit code 2, nothing written', () => {
+  const dir = tempDir();
+  const task = (name: string, body: unknown) => {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, typeof body === 'string' ? body : JSON.stringify(body));
+    return path;
+  };
+  const cubes = { id: 'x', objects: { count: 3, pool: ['cubes'] } };
+
+  it.each([
+    ['malformed JSON', ['--task', task('malformed', '{"id": "x",')], /malformed\.json: malformed JSON/],
+    ['a misspelt field', ['--task', task('misspelt', { ...cubes, layuot: 'pile' })], /layuot: unknown field \(did you mean "layout"\?\)/],
+    ['0 objects in the spec', ['--task', task('zero', { ...cubes, objects: { count: 0, pool: ['cubes'] } })], /zero\.json: objects\.count/],
+    ['31 objects on the command line', ['--task', 'cubes', '--objects', '31'], /--objects: object counts must be between 1 and 30/],
+    ['0 objects on the command line', ['--task', 'cubes', '--objects', '0'], /--objects: object counts must be between 1 and 30/],
+    [
+      'an object too large for the bin',
+      ['--task', task('huge', { ...cubes, objects: { count: 1, pool: ['plank'], custom: [{ name: 'plank', shape: { kind: 'box', size: [0.35, 0.05, 0.05] }, mass: 0.3, colour: '#aabbcc' }] } })],
+      /"plank" is .* cm across and cannot fit/,
+    ],
+    ['an unknown policy', ['--task', 'cubes', '--policy', 'ackt'], /--policy: unknown policy "ackt" \(known: expert\)/],
+    ['an unknown task', ['--task', 'cubez'], /--task: no such task file or built-in task "cubez" \(built-in: cubes, packed, pile\)/],
+    ['a negative episode count', ['--task', 'cubes', '--episodes', '-5'], /--episodes: must be between 1 and 100000, got -5/],
+    ['an unknown flag', ['--task', 'cubes', '--episods', '5'], /--episods: unknown flag/],
+  ])('%s', (_, args, message) => {
+    const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
+    const result = sam2grasp(['eval', ...args, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('an --out that cannot be written', () => {
+    const file = task('not-a-folder', '{}');
+    const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', '1', '--out', join(file, 'sub')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^sam2grasp: --out: cannot create .*not-a-folder\.json\/sub \(ENOTDIR\)$/);
+  });
+
+  it('an unknown command', () => {
+    const result = sam2grasp(['evaluate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('sam2grasp: command: unknown "evaluate" (commands: eval, bench)');
+  });
+});
