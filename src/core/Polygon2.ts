@@ -69,17 +69,6 @@ export function orientedRect(cx: number, cy: number, yaw: number, halfU: number,
   return [corner(-halfU, -halfV), corner(halfU, -halfV), corner(halfU, halfV), corner(-halfU, halfV)];
 }
 
-/** Centroid of the polygon's vertices (exact for the symmetric footprints we use). */
-export function vertexCentroid(poly: Polygon2): Point2 {
-  let x = 0;
-  let y = 0;
-  for (const p of poly) {
-    x += p[0];
-    y += p[1];
-  }
-  return [x / poly.length, y / poly.length];
-}
-
 /** Area of a simple polygon (shoelace formula), positive for counter-clockwise order. */
 export function polygonArea(poly: Polygon2): number {
   let twice = 0;

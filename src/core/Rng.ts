@@ -35,11 +35,6 @@ export class Rng {
     return lo + Math.floor(this.next() * (hi - lo + 1));
   }
 
-  /** True with probability p. */
-  bernoulli(p: number): boolean {
-    return this.next() < p;
-  }
-
   /** Standard normal (Box-Muller; one draw pair per call keeps the stream stateless). */
   normal(): number {
     const u = 1 - this.next();

@@ -1,6 +1,6 @@
 export { PHYSICS, initPhysics, createWorld, RAPIER } from './physicsSettings.js';
 export { CATALOG, CATALOG_GROUPS } from './ObjectCatalog.js';
-export { supportPoints, halfExtents, footprintRadius, largestExtent, colliderFor } from './shapeGeometry.js';
+export { supportPoints, footprintRadius, largestExtent, colliderFor } from './shapeGeometry.js';
 export { type ObjectExtent, objectExtent, widthAtYaw, narrowestWidth } from './objectExtent.js';
 export { type Layout, type Placement, planLayout, SpawnError } from './Spawner.js';
 export { Gripper, GRIPPER_GEOMETRY, palmHalfLength, type GripperSpec } from './Gripper.js';

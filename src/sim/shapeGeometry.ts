@@ -50,17 +50,6 @@ function sphereCloud(radius: number, centre: Vec3): Vec3[] {
   return out;
 }
 
-/** Half extents of the shape's axis-aligned box in its body frame. */
-export function halfExtents(shape: ShapeDesc): Vec3 {
-  const h = { x: 0, y: 0, z: 0 };
-  for (const p of supportPoints(shape)) {
-    h.x = Math.max(h.x, Math.abs(p.x));
-    h.y = Math.max(h.y, Math.abs(p.y));
-    h.z = Math.max(h.z, Math.abs(p.z));
-  }
-  return h;
-}
-
 /** Radius of the shape's footprint around its body origin: the spawner keeps these apart. */
 export function footprintRadius(shape: ShapeDesc): number {
   let r = 0;

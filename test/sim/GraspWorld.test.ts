@@ -21,6 +21,19 @@ function hold(gw: GraspWorld, target: { x: number; y: number; z: number; yaw: nu
   for (let i = 0; i < seconds * 240; i++) gw.step();
 }
 
+/** Settles a cube, brings the pre-shaped hand down around it (checking the opening) and closes. */
+function closeOnCube() {
+  const gw = oneCube();
+  gw.settle(2400);
+  gw.addGripper();
+  const { x, y } = gw.objectPose(0).position;
+  hold(gw, { x, y, z: 0.15, yaw: 0.3 }, 0.3, 1);
+  hold(gw, { x, y, z: 0.025, yaw: 0.3 }, 0.3, 1);
+  expect(gw.gripper.opening()).toBeCloseTo(0.07, 3);
+  hold(gw, { x, y, z: 0.025, yaw: 0.3 }, 1, 0.5);
+  return { gw, x, y };
+}
+
 describe('GraspWorld', () => {
   it('settles a cube onto the floor at half its size', () => {
     const gw = oneCube();
@@ -30,14 +43,7 @@ describe('GraspWorld', () => {
   });
 
   it('closes the gripper on a cube and lifts it, holding it with the motors\' full force', () => {
-    const gw = oneCube();
-    gw.settle(2400);
-    gw.addGripper();
-    const { x, y } = gw.objectPose(0).position;
-    hold(gw, { x, y, z: 0.15, yaw: 0.3 }, 0.3, 1);
-    hold(gw, { x, y, z: 0.025, yaw: 0.3 }, 0.3, 1);
-    expect(gw.gripper.opening()).toBeCloseTo(0.07, 3);
-    hold(gw, { x, y, z: 0.025, yaw: 0.3 }, 1, 0.5);
+    const { gw, x, y } = closeOnCube();
     // Closed on the 4 cm cube: the pads sink no more than a millimetre.
     expect(gw.gripper.opening()).toBeGreaterThan(0.039);
     expect(gw.gripper.opening()).toBeLessThan(0.0405);
@@ -49,12 +55,7 @@ describe('GraspWorld', () => {
   });
 
   it('lets the cube drop when the gripper opens', () => {
-    const gw = oneCube();
-    gw.settle(2400);
-    gw.addGripper();
-    const { x, y } = gw.objectPose(0).position;
-    hold(gw, { x, y, z: 0.025, yaw: 0.3 }, 0.3, 1.2);
-    hold(gw, { x, y, z: 0.025, yaw: 0.3 }, 1, 0.5);
+    const { gw, x, y } = closeOnCube();
     hold(gw, { x, y, z: 0.2, yaw: 0.3 }, 1, 1);
     expect(gw.liftOf(0)).toBeGreaterThan(0.1);
     hold(gw, { x, y, z: 0.2, yaw: 0.3 }, 0, 1);

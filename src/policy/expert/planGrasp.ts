@@ -1,6 +1,5 @@
 import { orientedRect, polygonsOverlap, projectPolygon, type Polygon2 } from '../../core/index.js';
-import type { ObjectState, PrivilegedState } from '../../env/index.js';
-import { GRASP_CLEARANCE, GRIPPER_GEOMETRY, palmHalfLength } from '../../sim/index.js';
+import { GRASP_CLEARANCE, GRIPPER_GEOMETRY, palmHalfLength, type ObjectState, type PrivilegedState } from '../../env/index.js';
 
 /** A top-down grasp: TCP position and yaw, and the finger opening to pre-shape to. */
 export interface GraspPlan {
