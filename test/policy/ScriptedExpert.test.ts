@@ -30,6 +30,12 @@ describe('ScriptedExpert', () => {
     }
   });
 
+  it('keeps its plan while it turns, where two yaws tie (regression: pile episode 196 swung for ever)', async () => {
+    const result = runEpisode(await env('pile'), new ScriptedExpert(), { task: 'pile', objects: { min: 8, max: 8 }, occlusion: 0, index: 196 });
+    expect(result.outcome.failureReason).not.toBe('timeout');
+    expect(result.outcome.graspError).not.toBeNull();
+  });
+
   it('emits chunks of its size that foresee its own phase changes', async () => {
     const e = await env('cubes');
     const key = { task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 5 };

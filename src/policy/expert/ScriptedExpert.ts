@@ -49,7 +49,8 @@ export class ScriptedExpert implements Policy {
     const palm = observation.proprio.palm;
     // Replan while travelling (the scene may still shift); commit once the hand descends.
     if (!this.state || this.state.phase === 'approach') {
-      this.state = { phase: 'approach', stepsInPhase: this.state?.stepsInPhase ?? 0, plan: planGrasp(scene, palm.yaw) };
+      const preferredYaw = this.state?.plan.yaw ?? palm.yaw;
+      this.state = { phase: 'approach', stepsInPhase: this.state?.stepsInPhase ?? 0, plan: planGrasp(scene, preferredYaw) };
     }
     const travelZ = this.travelHeight(scene);
     const chunk: Action[] = [];

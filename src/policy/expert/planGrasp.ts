@@ -28,23 +28,25 @@ const WIDTH_TIE = 0.0005;
 /**
  * Plans a top-down grasp of the target: among yaws whose finger sweeps (pre-shape to closed) and
  * palm are clear of neighbours and the bin walls, the one with the narrowest closing width. If
- * no yaw is clear, the narrowest one anyway, flagged.
+ * no yaw is clear, the narrowest one anyway, flagged. Near-ties go to the yaw nearest
+ * `preferredYaw`: a replanning caller passes its previous plan's yaw, so that the choice cannot
+ * flip back and forth as the hand turns.
  */
-export function planGrasp(state: PrivilegedState, currentYaw: number): GraspPlan {
+export function planGrasp(state: PrivilegedState, preferredYaw: number): GraspPlan {
   const target = state.objects[state.target];
   const z = Math.max(G.minTcpHeight, target.zMax - PAD_DEPTH);
   let best: GraspPlan | undefined;
   for (let yaw = -Math.PI / 2; yaw < Math.PI / 2 - 1e-9; yaw += YAW_STEP) {
     const plan = graspAtYaw(state, target, yaw, z);
-    if (!best || better(plan, best, currentYaw)) best = plan;
+    if (!best || better(plan, best, preferredYaw)) best = plan;
   }
   return best!;
 }
 
-function better(a: GraspPlan, b: GraspPlan, currentYaw: number): boolean {
+function better(a: GraspPlan, b: GraspPlan, preferredYaw: number): boolean {
   if (a.collisionFree !== b.collisionFree) return a.collisionFree;
   if (Math.abs(a.width - b.width) > WIDTH_TIE) return a.width < b.width;
-  return yawDistance(a.yaw, currentYaw) < yawDistance(b.yaw, currentYaw);
+  return yawDistance(a.yaw, preferredYaw) < yawDistance(b.yaw, preferredYaw);
 }
 
 /** Distance between hand yaws, modulo a half turn (the hand looks the same turned by pi). */
