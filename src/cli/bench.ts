@@ -1,5 +1,5 @@
 import { formatSummaryTable, loadTask, runEval } from '../bench/index.js';
-import { taskObjectCount } from './eval.js';
+import { taskObjectCount } from '../config/index.js';
 import { intFlag, parseFlags } from './flags.js';
 
 export const summary = 'the main job: run the benchmark on the embedded defaults and print its table';

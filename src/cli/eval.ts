@@ -1,6 +1,5 @@
 import { formatSummaryTable, loadTask, runEval } from '../bench/index.js';
-import type { TaskSpec } from '../config/index.js';
-import type { ObjectCount } from '../core/index.js';
+import { taskObjectCount } from '../config/index.js';
 import { intFlag, objectsFlag, parseFlags, required } from './flags.js';
 
 export const summary = 'run one policy on one task and write episodes.csv, summary.csv and run.json';
@@ -12,11 +11,6 @@ export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episo
   --episodes  number of episodes, 1 to 100000 (default: 100)
   --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)
   --out       output folder (default: results/<policy>-<task>)`;
-
-export function taskObjectCount(spec: TaskSpec): ObjectCount {
-  const c = spec.objects.count;
-  return typeof c === 'number' ? { min: c, max: c } : c;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {

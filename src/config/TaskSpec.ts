@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ObjectCount } from '../core/index.js';
 import { ObjectDescSchema } from './ObjectDesc.js';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -86,3 +87,9 @@ export const TaskSpecSchema = z.strictObject({
 });
 
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;
+
+/** The task's `objects.count` as a range (a fixed count is a range of one). */
+export function taskObjectCount(spec: TaskSpec): ObjectCount {
+  const c = spec.objects.count;
+  return typeof c === 'number' ? { min: c, max: c } : c;
+}
