@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { environmentFacts, loadTask, runEpisode, writeFileAtomic } from '../src/bench/index.js';
-import { episodeRng, STREAMS } from '../src/core/index.js';
+import { sceneRng, STREAMS } from '../src/core/index.js';
 import { GraspEnv } from '../src/env/index.js';
 import { ScriptedExpert } from '../src/policy/index.js';
 import { GraspWorld, initPhysics, planLayout } from '../src/sim/index.js';
@@ -15,7 +15,7 @@ const PHYSICS_STEPS = 6000;
 /** Physics steps per second with `n` cubes in the bin and the palm sweeping above them. */
 function physicsRate(n: number, keepAwake: boolean): number {
   const task = loadTask('cubes');
-  const rng = episodeRng({ task: 'perf', objects: { min: n, max: n }, occlusion: 0, index: 0 }).stream(STREAMS.scene);
+  const rng = sceneRng({ task: 'perf', objects: { min: n, max: n }, occlusion: 0, index: 0 }).stream(STREAMS.scene);
   const objects = Array.from({ length: n }, (_, i) => task.pool[i % task.pool.length]);
   const gw = new GraspWorld(task.spec, objects, planLayout('scattered', objects, task.spec.bin.inner, rng));
   gw.settle(2400);

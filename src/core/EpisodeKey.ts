@@ -23,17 +23,23 @@ export function episodeId(key: EpisodeKey): string {
 }
 
 /**
- * The episode's root random stream. Consumers take named children of it (`scene`, `target`,
- * `occlusion`, ...), so each concern draws from its own sequence.
+ * The root stream of the episode's scene: objects, layout and target. It leaves out the
+ * occlusion level on purpose, so every occlusion level replays the same scenes and targets and an
+ * occlusion sweep is paired across its levels too.
  */
-export function episodeRng(key: EpisodeKey): Rng {
-  return new Rng(`sam2grasp/${episodeId(key)}`);
+export function sceneRng(key: EpisodeKey): Rng {
+  return new Rng(`sam2grasp/scene/${key.task}/${formatObjectCount(key.objects)}/${key.index}`);
 }
 
-/** Names of the episode's random streams, in one place so no two concerns share one by accident. */
+/** The root stream of everything else in the episode (perturbations), from the whole key. */
+export function episodeRng(key: EpisodeKey): Rng {
+  return new Rng(`sam2grasp/episode/${episodeId(key)}`);
+}
+
+/** Names of the random streams, in one place so no two concerns share one by accident. */
 export const STREAMS = {
-  /** object count, object choice, layout */
+  /** of sceneRng: object count and choice; its child `layout` places them */
   scene: 'scene',
-  /** which visible object is the target */
+  /** of sceneRng: which visible object is the target */
   target: 'target',
 } as const;

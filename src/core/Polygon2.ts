@@ -86,3 +86,19 @@ export function placePolygon(poly: Polygon2, dx: number, dy: number, yaw: number
   const s = Math.sin(yaw);
   return poly.map(([x, y]) => [dx + x * c - y * s, dy + x * s + y * c] as const);
 }
+
+/** Area centroid of a simple polygon: the middle of what a camera above would see. */
+export function polygonCentroid(poly: Polygon2): Point2 {
+  let cx = 0;
+  let cy = 0;
+  let twice = 0;
+  for (let i = 0; i < poly.length; i++) {
+    const [x1, y1] = poly[i];
+    const [x2, y2] = poly[(i + 1) % poly.length];
+    const cross = x1 * y2 - x2 * y1;
+    twice += cross;
+    cx += (x1 + x2) * cross;
+    cy += (y1 + y2) * cross;
+  }
+  return twice === 0 ? poly[0] : [cx / (3 * twice), cy / (3 * twice)];
+}

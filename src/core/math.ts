@@ -43,6 +43,3 @@ export function rotateVec(q: Quat, v: Vec3): Vec3 {
   };
 }
 
-export function distanceXY(a: Vec3, b: Vec3): number {
-  return Math.hypot(a.x - b.x, a.y - b.y);
-}

@@ -1,6 +1,6 @@
 import type { TaskSpec } from '../config/index.js';
-import { distanceXY, type Vec3 } from '../core/index.js';
-import type { FingerContacts, GraspWorld } from '../sim/index.js';
+import { polygonCentroid, type Vec3 } from '../core/index.js';
+import { objectExtent, type FingerContacts, type GraspWorld } from '../sim/index.js';
 import type { FailureReason, Outcome } from './types.js';
 
 /** A pad pressing this hard (N) on an object counts as touching it. */
@@ -72,7 +72,7 @@ export class EpisodeMonitor {
     if (gripperCommand >= CLOSING_COMMAND && !this.everClosed) {
       this.everClosed = true;
       this.closingPoint = { ...tcp };
-      this.graspError = distanceXY(tcp, this.gw.objectPose(this.target).position);
+      this.graspError = this.distanceToTarget(tcp);
     }
     if (contacts.staticForce > STRIKE_FORCE || contacts.palmTouches) this.collided = true;
 
@@ -92,6 +92,13 @@ export class EpisodeMonitor {
     if (this.targetAloneFor >= this.holdStepsNeeded) this.successTarget = true;
     // Decided: the target is up alone, or another object is up for good.
     return this.successTarget || (this.liftedObject !== null && this.liftedObject !== this.target);
+  }
+
+  /** Horizontal distance from a point to the centroid of the target's footprint. */
+  private distanceToTarget(point: Vec3): number {
+    const { position, rotation } = this.gw.objectPose(this.target);
+    const [cx, cy] = polygonCentroid(objectExtent(this.gw.objects[this.target].desc.shape, position, rotation).footprint);
+    return Math.hypot(point.x - cx, point.y - cy);
   }
 
   /** The verdict; call once the episode is over. */

@@ -1,5 +1,5 @@
 import type { ObjectDesc } from '../config/index.js';
-import { episodeRng, STREAMS, type EpisodeKey, type Rng } from '../core/index.js';
+import { sceneRng, STREAMS, type EpisodeKey, type Rng } from '../core/index.js';
 import {
   GRASP_CLEARANCE,
   GraspWorld,
@@ -52,20 +52,23 @@ export class GraspEnv {
     return new GraspEnv(task);
   }
 
-  /** Starts the episode that `key` names. Same key, same scene, same target: bit for bit. */
+  /**
+   * Starts the episode that `key` names. Same key, same scene, same target, bit for bit; keys that
+   * differ only in occlusion share their scene and target.
+   */
   reset(key: EpisodeKey): { observation: Observation; info: ResetInfo } {
     this.close();
     const spec = this.task.spec;
-    const rng = episodeRng(key);
-    const sceneRng = rng.stream(STREAMS.scene);
-    const objects = this.chooseObjects(key, sceneRng);
-    const placements = planLayout(spec.layout, objects, spec.bin.inner, sceneRng.stream('layout'));
+    const root = sceneRng(key);
+    const sceneStream = root.stream(STREAMS.scene);
+    const objects = this.chooseObjects(key, sceneStream);
+    const placements = planLayout(spec.layout, objects, spec.bin.inner, sceneStream.stream('layout'));
     const gw = new GraspWorld(spec, objects, placements);
     const settle = gw.settle(Math.round(SETTLE_CAP_SECONDS * spec.control.physicsHz));
     const escaped = gw.objects.map((o) => gw.isOutsideBin(o.index));
     const eye = { x: spec.camera.position[0], y: spec.camera.position[1], z: spec.camera.position[2] };
     const visible = gw.objects.map((o) => (escaped[o.index] ? 0 : visibleFraction(gw, o.index, eye)));
-    const { target, fallback } = this.chooseTarget(gw, escaped, visible, rng.stream(STREAMS.target));
+    const { target, fallback } = this.chooseTarget(gw, escaped, visible, root.stream(STREAMS.target));
     gw.addGripper();
     gw.step(); // one step so the gripper's contacts and the queries see it
 

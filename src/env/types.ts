@@ -52,7 +52,7 @@ export interface Outcome {
   /** Index of the object lifted and held for the hold time, or null. */
   liftedObject: number | null;
   failureReason: FailureReason | null;
-  /** Horizontal distance from the TCP to the target's centre when the gripper began to close (m). */
+  /** Horizontal distance from the TCP to the centroid of the target's footprint when the gripper began to close (m). */
   graspError: number | null;
   /** The TCP position when the gripper first closed. */
   closingPoint: Vec3 | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convexHull2, orientedRect, placePolygon, polygonArea, polygonsOverlap, projectPolygon } from '../../src/core/index.js';
+import { convexHull2, orientedRect, placePolygon, polygonArea, polygonCentroid, polygonsOverlap, projectPolygon } from '../../src/core/index.js';
 
 describe('Polygon2', () => {
   it('finds the hull of a square with interior points, counter-clockwise', () => {
@@ -21,6 +21,12 @@ describe('Polygon2', () => {
     const [lo, hi] = projectPolygon(orientedRect(0, 0, Math.PI / 2, 2, 1), 1, 0);
     expect(lo).toBeCloseTo(-1);
     expect(hi).toBeCloseTo(1);
+  });
+
+  it('finds the area centroid, not the vertex mean', () => {
+    const [x, y] = polygonCentroid([[0, 0], [2, 0], [2, 1], [1, 1.0001], [0, 1]]);
+    expect(x).toBeCloseTo(1, 3);
+    expect(y).toBeCloseTo(0.5, 3);
   });
 
   it('places a polygon by yaw then offset', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { episodeId, episodeRng, Rng } from '../../src/core/index.js';
+import { episodeId, episodeRng, Rng, sceneRng } from '../../src/core/index.js';
 
 describe('Rng', () => {
   it('replays the same sequence from the same seed', () => {
@@ -34,6 +34,12 @@ describe('episode identity', () => {
 
   it('names an episode by its key alone', () => {
     expect(episodeId(key)).toBe('cubes/3-6/0.2/17');
+  });
+
+  it('shares the scene between occlusion levels, not the perturbations', () => {
+    const occluded = { ...key, occlusion: 0.6 };
+    expect(sceneRng(occluded).stream('scene').next()).toBe(sceneRng(key).stream('scene').next());
+    expect(episodeRng(occluded).next()).not.toBe(episodeRng(key).next());
   });
 
   it('seeds every stream from the key', () => {

