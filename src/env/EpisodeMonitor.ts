@@ -116,7 +116,7 @@ export class EpisodeMonitor {
   /** The most telling reason, in the order of FAILURE_REASONS. */
   private failureReason(): FailureReason {
     if (this.fatal) return this.fatal;
-    if (this.otherLifted || (this.liftedObject !== null && this.liftedObject !== this.target)) return 'wrong_object';
+    if (this.otherLifted) return 'wrong_object';
     if (this.targetPickedUp) return 'slipped';
     if (this.collided) return 'collided';
     if (this.everClosed) return 'missed';

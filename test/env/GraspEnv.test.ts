@@ -85,6 +85,41 @@ describe('GraspEnv.step', () => {
     expect(steps).toBe(120);
   });
 
+  /** Drives the hand down around object `index`, closes, lifts to `liftZ`, then does `after`. */
+  function grasp(index: number, liftZ: number, after: 'hold' | 'open') {
+    const { x, y } = cubes.privileged().objects[index].position;
+    const plan = (t: number): Action => {
+      if (t < 12) return { x, y, z: t < 8 ? 0.15 : 0.025, yaw: 0, gripper: 0.25 };
+      if (t < 17) return { x, y, z: 0.025, yaw: 0, gripper: 1 };
+      if (t < 30 || after === 'hold') return { x, y, z: liftZ, yaw: 0, gripper: 1 };
+      return { x, y, z: liftZ, yaw: 0, gripper: 0 };
+    };
+    for (let t = 0; ; t++) {
+      const r = cubes.step(plan(t));
+      if (r.outcome) return r;
+    }
+  }
+
+  it('reports wrong_object, and success_any, when another object is lifted and held', () => {
+    const { info } = cubes.reset(key(0, 3, 3));
+    const other = (info.target + 1) % 3;
+    const r = grasp(other, 0.225, 'hold');
+    expect(r.terminated).toBe(true);
+    expect(r.outcome).toMatchObject({ successTarget: false, successAny: true, liftedObject: other, failureReason: 'wrong_object' });
+  });
+
+  it('reports slipped when the target comes up between the pads and is then lost', () => {
+    const { info } = cubes.reset(key(0, 3, 3));
+    const r = grasp(info.target, 0.08, 'open');
+    expect(r.outcome).toMatchObject({ successTarget: false, successAny: false, failureReason: 'slipped' });
+  });
+
+  it('succeeds when the same hand motion takes the target up and holds it', () => {
+    const { info } = cubes.reset(key(0, 3, 3));
+    const r = grasp(info.target, 0.225, 'hold');
+    expect(r.outcome).toMatchObject({ successTarget: true, successAny: true, liftedObject: info.target, failureReason: null });
+  });
+
   it('reports missed when the hand closes on empty space', () => {
     cubes.reset(key(4, 1, 1));
     const cube = cubes.privileged().objects[0].position;
