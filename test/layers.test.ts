@@ -8,7 +8,7 @@ const ALLOWED: Record<string, string[]> = {
   core: [],
   config: ['core'],
   sim: ['core', 'config'],
-  render: ['core', 'sim'],
+  render: ['core', 'config', 'sim'],
   env: ['core', 'config', 'sim', 'render'],
   perception: ['core', 'render'],
   policy: ['core', 'env', 'perception'],

@@ -1,4 +1,5 @@
-export { runEpisode, type EpisodeResult } from './runEpisode.js';
+export { runEpisode, type EpisodeResult, type EpisodeHooks } from './runEpisode.js';
+export { renderEpisode, type RenderOptions } from './renderEpisode.js';
 export { EPISODE_COLUMNS, toEpisodeRow, type EpisodeRow, type EpisodeColumn } from './EpisodeRow.js';
 export { wilsonInterval } from './wilson.js';
 export { summarize, summaryRecord, formatSummaryTable, SUMMARY_COLUMNS, type SummaryRow } from './summarize.js';

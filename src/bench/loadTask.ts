@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTaskSpec } from '../config/index.js';
 import { InputError } from '../core/index.js';
+import { checkCameras } from '../render/index.js';
 import { resolveTask, type Task } from '../sim/index.js';
 import { projectPackage } from './projectPackage.js';
 
@@ -21,5 +22,7 @@ export function loadTask(pathOrName: string, flag = '--task'): Task {
     const known = readdirSync(tasksDir()).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
     throw new InputError(flag, `no such task file or built-in task "${pathOrName}" (built-in: ${known.join(', ')})`);
   }
-  return resolveTask(loadTaskSpec(path), path);
+  const spec = loadTaskSpec(path);
+  checkCameras(spec, path);
+  return resolveTask(spec, path);
 }

@@ -11,6 +11,7 @@ interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: () => import('./eval.js'),
   bench: () => import('./bench.js'),
+  render: () => import('./render.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,13 @@ const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 /** The most objects a task may hold; beyond it the bin is a heap, not clutter. */
 export const MAX_OBJECTS = 30;
 
+/** Largest camera side, pixels: beyond it a software renderer is the wrong tool. */
+export const MAX_RESOLUTION = 1024;
+
+const pixels = z.number().int().min(8).max(MAX_RESOLUTION);
+/** Vertical field of view in degrees, as three.js's PerspectiveCamera takes it. */
+const fov = z.number().min(10).max(150);
+
 const ObjectCountSchema = z.union([
   z.number().int().min(1).max(MAX_OBJECTS),
   z
@@ -71,17 +78,32 @@ export const TaskSpecSchema = z.strictObject({
       holdSeconds: z.number().min(0).max(10).default(1),
     })
     .prefault({}),
-  /** The fixed external camera; the target must be visible from it. */
-  camera: z
+  cameras: z
     .strictObject({
-      position: vec3.default([0, -0.3, 0.7]),
-      lookAt: vec3.default([0, 0, 0]),
+      /** The fixed external camera, looking obliquely down into the bin (the paper's external view). */
+      scene: z
+        .strictObject({
+          position: vec3.default([0, -0.3, 0.7]),
+          lookAt: vec3.default([0, 0, 0]),
+          fov: fov.default(45),
+          width: pixels.default(128),
+          height: pixels.default(128),
+        })
+        .prefault({}),
+      /** Fixed to the palm, looking down between the fingers (the paper's wrist RealSense). */
+      wrist: z
+        .strictObject({
+          fov: fov.default(80),
+          width: pixels.default(128),
+          height: pixels.default(128),
+        })
+        .prefault({}),
     })
     .prefault({}),
   target: z
     .strictObject({
-      /** Share of the target's top surface the scene camera must see for it to be chosen. */
-      minVisibleFraction: z.number().min(0).max(1).default(0.3),
+      /** Pixels of the target the scene camera must see at t = 0 for it to be chosen. */
+      minVisiblePixels: z.number().int().min(1).default(20),
     })
     .prefault({}),
 });

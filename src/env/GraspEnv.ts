@@ -1,6 +1,16 @@
 import type { ObjectDesc } from '../config/index.js';
 import { sceneRng, STREAMS, type EpisodeKey, type Rng } from '../core/index.js';
 import {
+  cameraModelOf,
+  countSegments,
+  objectSegmentId,
+  SceneMirror,
+  SoftwareRenderer,
+  type CameraModel,
+  type Frame,
+  type FrameRenderer,
+} from '../render/index.js';
+import {
   GRASP_CLEARANCE,
   GraspWorld,
   initPhysics,
@@ -8,12 +18,13 @@ import {
   narrowestWidth,
   objectExtent,
   planLayout,
-  visibleFraction,
   type FingerContacts,
   type Task,
 } from '../sim/index.js';
 import { EpisodeMonitor } from './EpisodeMonitor.js';
-import type { Action, Observation, PrivilegedState, ResetInfo, StepResult } from './types.js';
+import type { Action, Observation, PerCamera, PrivilegedState, ResetInfo, StepResult } from './types.js';
+
+type CameraName = keyof PerCamera<unknown>;
 
 /** Physics steps allowed for the scene to come to rest at reset (10 s at 240 Hz). */
 const SETTLE_CAP_SECONDS = 10;
@@ -21,6 +32,11 @@ const SETTLE_CAP_SECONDS = 10;
 interface Episode {
   key: EpisodeKey;
   gw: GraspWorld;
+  mirror: SceneMirror;
+  /** The step whose poses the mirror holds. */
+  syncedAt: number;
+  /** Each camera's frame of the current step, once rendered. */
+  rendered: { scene: Frame | null; wrist: Frame | null };
   target: number;
   escaped: boolean[];
   monitor: EpisodeMonitor;
@@ -39,11 +55,15 @@ export class GraspEnv {
   private episode: Episode | null = null;
   private readonly substeps: number;
   private readonly horizonSteps: number;
+  private readonly renderers: PerCamera<FrameRenderer>;
+  private readonly segmentCounts = new Uint32Array(65536);
 
   private constructor(readonly task: Task) {
     const { controlHz, physicsHz, horizon } = task.spec.control;
     this.substeps = physicsHz / controlHz;
     this.horizonSteps = Math.round(horizon * controlHz);
+    const { scene, wrist } = task.spec.cameras;
+    this.renderers = { scene: new SoftwareRenderer(scene.width, scene.height), wrist: new SoftwareRenderer(wrist.width, wrist.height) };
   }
 
   /** Loads the physics engine (once per process) and makes an environment for the task. */
@@ -66,20 +86,25 @@ export class GraspEnv {
     const gw = new GraspWorld(spec, objects, placements);
     const settle = gw.settle(Math.round(SETTLE_CAP_SECONDS * spec.control.physicsHz));
     const escaped = gw.objects.map((o) => gw.isOutsideBin(o.index));
-    const eye = { x: spec.camera.position[0], y: spec.camera.position[1], z: spec.camera.position[2] };
-    const visible = gw.objects.map((o) => (escaped[o.index] ? 0 : visibleFraction(gw, o.index, eye)));
-    const { target, fallback } = this.chooseTarget(gw, escaped, visible, root.stream(STREAMS.target));
     gw.addGripper();
     gw.step(); // one step so the gripper's contacts and the queries see it
+    const mirror = new SceneMirror(gw, spec);
+
+    // Visibility is what the scene camera shows at t = 0, gripper included.
+    const counts = countSegments(this.renderers.scene.render(mirror.scene, mirror.sceneCamera), this.segmentCounts);
+    const pixels = gw.objects.map((o) => (escaped[o.index] ? 0 : counts[objectSegmentId(o.index)]));
+    const { target, fallback } = this.chooseTarget(gw, escaped, pixels, root.stream(STREAMS.target));
+    const targetVisible = pixels[target] / Math.max(1, this.pixelsAlone(mirror, target));
 
     const monitor = new EpisodeMonitor(gw, target, spec.success, spec.control.controlHz);
     const contacts = gw.fingerContacts();
-    this.episode = { key, gw, target, escaped, monitor, t: 0, contacts, done: false };
+    this.episode = { key, gw, mirror, syncedAt: 0, rendered: { scene: null, wrist: null }, target, escaped, monitor, t: 0, contacts, done: false };
     const info: ResetInfo = {
       nObjects: objects.length,
       target,
       targetName: objects[target].name,
-      targetVisible: visible[target],
+      targetPixels: pixels[target],
+      targetVisible,
       settleSteps: settle.steps,
       settled: settle.settled,
       escapedAtReset: escaped.filter(Boolean).length,
@@ -99,16 +124,26 @@ export class GraspEnv {
     return out;
   }
 
+  /** Pixels the object covers in the scene camera with nothing else in the scene. */
+  private pixelsAlone(mirror: SceneMirror, index: number): number {
+    const only = mirror.objectMeshes[index];
+    const hidden = mirror.scene.children.filter((c) => c !== only && c !== mirror.sceneCamera);
+    for (const c of hidden) c.visible = false;
+    const counts = countSegments(this.renderers.scene.render(mirror.scene, mirror.sceneCamera), this.segmentCounts);
+    for (const c of hidden) c.visible = true;
+    return counts[objectSegmentId(index)];
+  }
+
   /**
    * Uniformly among objects that are in the bin, not covered by another, narrow enough for the
-   * gripper and visible enough from the scene camera. If none qualifies, the most visible object
-   * in the bin, with a `fallback` flag.
+   * gripper and showing at least `target.minVisiblePixels` pixels to the scene camera. If none
+   * qualifies, the most visible object in the bin, with a `fallback` flag.
    */
-  private chooseTarget(gw: GraspWorld, escaped: boolean[], visible: number[], rng: Rng): { target: number; fallback: boolean } {
+  private chooseTarget(gw: GraspWorld, escaped: boolean[], pixels: number[], rng: Rng): { target: number; fallback: boolean } {
     const spec = this.task.spec;
     const candidates = gw.objects
       .filter((o) => {
-        if (escaped[o.index] || visible[o.index] < spec.target.minVisibleFraction || isCovered(gw, o.index)) return false;
+        if (escaped[o.index] || pixels[o.index] < spec.target.minVisiblePixels || isCovered(gw, o.index)) return false;
         const { position, rotation } = gw.objectPose(o.index);
         const width = narrowestWidth(objectExtent(o.desc.shape, position, rotation).footprint);
         return width + GRASP_CLEARANCE <= spec.gripper.maxOpening;
@@ -116,7 +151,7 @@ export class GraspEnv {
       .map((o) => o.index);
     if (candidates.length > 0) return { target: rng.pick(candidates), fallback: false };
     let best = 0;
-    for (let i = 1; i < visible.length; i++) if (visible[i] > visible[best]) best = i;
+    for (let i = 1; i < pixels.length; i++) if (pixels[i] > pixels[best]) best = i;
     return { target: best, fallback: true };
   }
 
@@ -163,15 +198,51 @@ export class GraspEnv {
     const gripper = ep.gw.gripper;
     let force = 0;
     for (const finger of ep.contacts.perFinger) for (const f of finger.values()) force += f;
+    const t = ep.t;
+    // Rendering is the dearest part of a step; it happens only if the policy looks.
+    const frame = (camera: CameraName) => this.frameAt(ep, t, camera);
+    const model = (camera: CameraName) => this.cameraAt(ep, t, camera);
     return {
-      t: ep.t,
+      t,
       proprio: {
         palm: { ...gripper.palmPose() },
         opening: gripper.opening(),
         gripForce: force / 2,
         gripper: gripper.gripperCommand(),
       },
+      frames: {
+        get scene() { return frame('scene'); },
+        get wrist() { return frame('wrist'); },
+      },
+      cameras: {
+        get scene() { return model('scene'); },
+        get wrist() { return model('wrist'); },
+      },
     };
+  }
+
+  /** The mirror, synced to step t; only the current step of the current episode can be seen. */
+  private mirrorAt(ep: Episode, t: number): SceneMirror {
+    if (this.episode !== ep || ep.t !== t) {
+      throw new Error(`frames of step ${t} are gone: the env has moved on; cloneFrame() the frames you keep`);
+    }
+    if (ep.syncedAt !== t) {
+      ep.mirror.sync();
+      ep.syncedAt = t;
+      ep.rendered.scene = ep.rendered.wrist = null;
+    }
+    return ep.mirror;
+  }
+
+  private frameAt(ep: Episode, t: number, camera: CameraName): Frame {
+    const mirror = this.mirrorAt(ep, t);
+    return (ep.rendered[camera] ??= this.renderers[camera].render(mirror.scene, camera === 'scene' ? mirror.sceneCamera : mirror.wristCamera));
+  }
+
+  private cameraAt(ep: Episode, t: number, camera: CameraName): CameraModel {
+    const mirror = this.mirrorAt(ep, t);
+    const spec = this.task.spec.cameras[camera];
+    return cameraModelOf(camera === 'scene' ? mirror.sceneCamera : mirror.wristCamera, spec.width, spec.height);
   }
 
   /** True state of the scene: for the expert and the metrics only. */
@@ -201,9 +272,10 @@ export class GraspEnv {
     return this.requireEpisode().gw;
   }
 
-  /** Frees the current episode's physics world. */
+  /** Frees the current episode's physics world and scene mirror. */
   close(): void {
     this.episode?.gw.free();
+    this.episode?.mirror.dispose();
     this.episode = null;
   }
 

@@ -1,5 +1,6 @@
 import type { EpisodeKey, PalmPose, Polygon2, Quat, Vec3 } from '../core/index.js';
 import type { ObjectDesc } from '../config/index.js';
+import type { CameraModel, Frame } from '../render/index.js';
 
 /**
  * One control command: the absolute palm target (tool centre point, world frame, metres and
@@ -25,11 +26,24 @@ export interface Proprio {
   gripper: number;
 }
 
-/** What a policy sees at one control step. Camera frames arrive with the rendering issue. */
+/** The two cameras: `scene` fixed, looking obliquely into the bin; `wrist` on the palm, looking down. */
+export interface PerCamera<T> {
+  readonly scene: T;
+  readonly wrist: T;
+}
+
+/** What a policy sees at one control step. */
 export interface Observation {
   /** Control step index, from 0 at reset. */
   t: number;
   proprio: Proprio;
+  /**
+   * Camera frames of this step, rendered on first access. The buffers are reused: a frame is
+   * valid until the next `step`, and reading it after that throws; `cloneFrame` what you keep.
+   */
+  frames: PerCamera<Frame>;
+  /** Intrinsics and camera-to-world poses, to turn a depth pixel into a world point. */
+  cameras: PerCamera<CameraModel>;
 }
 
 /** Why an episode failed, most telling first (see `classifyFailure`). */
@@ -95,7 +109,9 @@ export interface ResetInfo {
   nObjects: number;
   target: number;
   targetName: string;
-  /** Share of the target's sample points the scene camera sees at t = 0. */
+  /** Pixels of the target in the scene camera's ids at t = 0. */
+  targetPixels: number;
+  /** Those pixels over the pixels it covers with nothing else in the scene: its unoccluded share. */
   targetVisible: number;
   settleSteps: number;
   settled: boolean;

@@ -48,6 +48,8 @@ export class GraspWorld {
   private gripperOrNull: Gripper | null = null;
   private readonly objectByCollider = new Map<number, number>();
   private readonly staticColliders = new Set<number>();
+  /** The table top and the bin walls, for renderers. */
+  readonly staticParts: { collider: RAPIER.Collider; part: 'table' | 'bin' }[] = [];
   readonly dt: number;
 
   constructor(
@@ -73,7 +75,7 @@ export class GraspWorld {
       [t / 2, d / 2, wallHeight / 2, w / 2 + t / 2, 0, wallHeight / 2],
       [t / 2, d / 2, wallHeight / 2, -w / 2 - t / 2, 0, wallHeight / 2],
     ];
-    for (const [hx, hy, hz, x, y, z] of boxes) {
+    for (const [i, [hx, hy, hz, x, y, z]] of boxes.entries()) {
       const collider = this.world.createCollider(
         RAPIER.ColliderDesc.cuboid(hx, hy, hz)
           .setTranslation(x, y, z)
@@ -82,6 +84,7 @@ export class GraspWorld {
         table,
       );
       this.staticColliders.add(collider.handle);
+      this.staticParts.push({ collider, part: i === 0 ? 'table' : 'bin' });
     }
   }
 

@@ -13,4 +13,6 @@ export const COLLISION_GROUPS = {
   gripper: groups(GRIPPER, OBJECT | STATIC),
   object: groups(OBJECT, GRIPPER | OBJECT | STATIC),
   static: groups(STATIC, GRIPPER | OBJECT),
+  /** Ray casts about the scene that look through the gripper. */
+  sceneQuery: groups(GRIPPER | OBJECT | STATIC, OBJECT | STATIC),
 } as const;

@@ -6,4 +6,4 @@ export { type Layout, type Placement, planLayout, SpawnError } from './Spawner.j
 export { Gripper, GRIPPER_GEOMETRY, palmHalfLength, type GripperSpec } from './Gripper.js';
 export { GraspWorld, type SceneObject, type BodyPose, type FingerContacts } from './GraspWorld.js';
 export { type Task, resolveTask, GRASP_CLEARANCE } from './Task.js';
-export { visibleFraction, isCovered } from './visibility.js';
+export { isCovered } from './isCovered.js';

@@ -1,0 +1,55 @@
+/**
+ * One camera image, in one pass: colour, metric depth and instance ids, row-major from the top
+ * left. A renderer reuses its Frame's buffers: a frame is valid until that renderer's next
+ * `render`, so copy (`cloneFrame`) what you keep.
+ */
+export interface Frame {
+  readonly width: number;
+  readonly height: number;
+  /** sRGB, 8 bits per channel, H x W x 3. */
+  readonly rgb: Uint8Array;
+  /** Metres along the camera's optical axis; +Infinity where nothing is hit. H x W. */
+  readonly depth: Float32Array;
+  /** Segment ids (see SEGMENT_IDS), H x W. */
+  readonly ids: Uint16Array;
+}
+
+export function createFrame(width: number, height: number): Frame {
+  const n = width * height;
+  return { width, height, rgb: new Uint8Array(n * 3), depth: new Float32Array(n), ids: new Uint16Array(n) };
+}
+
+export function cloneFrame(frame: Frame): Frame {
+  return { width: frame.width, height: frame.height, rgb: frame.rgb.slice(), depth: frame.depth.slice(), ids: frame.ids.slice() };
+}
+
+/** Pinhole intrinsics in pixels. Pixel (u, v) has its centre at (u + 0.5, v + 0.5). */
+export interface Intrinsics {
+  width: number;
+  height: number;
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+  /** Near clipping distance, metres. */
+  near: number;
+}
+
+/**
+ * A camera as a policy sees it: intrinsics, and the camera-to-world transform as a column-major
+ * 4 x 4 matrix. Camera frame as in OpenGL and three.js: x right, y up, looking along -z.
+ */
+export interface CameraModel {
+  intrinsics: Intrinsics;
+  cameraToWorld: Float64Array;
+}
+
+/** The world point that pixel (u, v) at `depth` metres shows. */
+export function pixelToWorld(camera: CameraModel, u: number, v: number, depth: number): [number, number, number] {
+  const { fx, fy, cx, cy } = camera.intrinsics;
+  const x = ((u + 0.5 - cx) / fx) * depth;
+  const y = (-(v + 0.5 - cy) / fy) * depth;
+  const z = -depth;
+  const m = camera.cameraToWorld;
+  return [m[0] * x + m[4] * y + m[8] * z + m[12], m[1] * x + m[5] * y + m[9] * z + m[13], m[2] * x + m[6] * y + m[10] * z + m[14]];
+}

@@ -1,0 +1,10 @@
+export { type Frame, type Intrinsics, type CameraModel, createFrame, cloneFrame, pixelToWorld } from './Frame.js';
+export { type FrameRenderer, type RenderInfo } from './FrameRenderer.js';
+export { SoftwareRenderer, DEFAULT_LIGHTING, intrinsicsOf, segmentIdOf, type Lighting } from './SoftwareRenderer.js';
+export { SEGMENT_IDS, objectSegmentId } from './segmentIds.js';
+export { SceneMirror, geometryFor, makeSceneCamera } from './SceneMirror.js';
+export { cameraModelOf } from './cameraModel.js';
+export { countSegments } from './countSegments.js';
+export { checkCameras } from './checkCameras.js';
+export { type RgbImage, depthToRgb, idsToRgb, rgbOf, segmentColour, contactSheet } from './colourMaps.js';
+export { writePng, writeGif } from './imageFiles.js';

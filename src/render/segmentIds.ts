@@ -1,0 +1,15 @@
+/**
+ * Values of a Frame's `ids` image. The fixed parts of the scene have fixed ids; object i of an
+ * episode is OBJECT_BASE + i, so ids are stable for the whole episode.
+ */
+export const SEGMENT_IDS = {
+  background: 0,
+  table: 1,
+  bin: 2,
+  gripper: 3,
+  objectBase: 16,
+} as const;
+
+export function objectSegmentId(index: number): number {
+  return SEGMENT_IDS.objectBase + index;
+}
