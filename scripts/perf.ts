@@ -4,22 +4,20 @@
  */
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { environmentFacts, loadTask, runEpisode, writeFileAtomic } from '../src/bench/index.js';
 import { sceneRng, STREAMS } from '../src/core/index.js';
 import { GraspEnv } from '../src/env/index.js';
 import { ScriptedExpert } from '../src/policy/index.js';
-import { GraspWorld, initPhysics, planLayout } from '../src/sim/index.js';
+import { SceneMirror, SoftwareRenderer } from '../src/render/index.js';
+import { GraspWorld, initPhysics, planLayout, type Layout, type Task } from '../src/sim/index.js';
 
 const PHYSICS_STEPS = 6000;
 
 /** Physics steps per second with `n` cubes in the bin and the palm sweeping above them. */
 function physicsRate(n: number, keepAwake: boolean): number {
-  const task = loadTask('cubes');
-  const rng = sceneRng({ task: 'perf', objects: { min: n, max: n }, occlusion: 0, index: 0 }).stream(STREAMS.scene);
-  const objects = Array.from({ length: n }, (_, i) => task.pool[i % task.pool.length]);
-  const gw = new GraspWorld(task.spec, objects, planLayout('scattered', objects, task.spec.bin.inner, rng));
-  gw.settle(2400);
-  const gripper = gw.addGripper();
+  const gw = settledScene(loadTask('cubes'), 'scattered', n);
+  const gripper = gw.gripper;
   const start = process.hrtime.bigint();
   for (let i = 0; i < PHYSICS_STEPS; i++) {
     if (i % 240 === 0) gripper.setTarget({ x: ((i / 240) % 2) * 0.1 - 0.05, y: 0, z: 0.2, yaw: i / 1000 });
@@ -29,6 +27,72 @@ function physicsRate(n: number, keepAwake: boolean): number {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   gw.free();
   return Math.round(PHYSICS_STEPS / seconds);
+}
+
+/** A settled scene of `n` objects with the gripper added: cubes scattered, or a pile of primitives and convex shapes. */
+function settledScene(task: Task, layout: Layout, n: number): GraspWorld {
+  const rng = sceneRng({ task: 'perf', objects: { min: n, max: n }, occlusion: 0, index: 0 }).stream(STREAMS.scene);
+  const objects = Array.from({ length: n }, (_, i) => task.pool[i % task.pool.length]);
+  const gw = new GraspWorld(task.spec, objects, planLayout(layout, objects, task.spec.bin.inner, rng));
+  gw.settle(2400);
+  gw.addGripper();
+  gw.step();
+  return gw;
+}
+
+/** Scene-camera frames per second (RGB + depth + ids in one pass, mirror sync included). */
+function renderRate(n: number, size: number, frames: number) {
+  const task = loadTask(n <= 8 ? 'cubes' : 'pile');
+  const gw = settledScene(task, n <= 8 ? 'scattered' : 'pile', n);
+  const mirror = new SceneMirror(gw, task.spec);
+  const renderer = new SoftwareRenderer(size, size);
+  for (let i = 0; i < 50; i++) renderer.render(mirror.scene, mirror.sceneCamera); // warm-up
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < frames; i++) {
+    mirror.sync();
+    renderer.render(mirror.scene, mirror.sceneCamera);
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const triangles = renderer.info.triangles;
+  mirror.dispose();
+  gw.free();
+  return { framesPerSecond: Math.round(frames / seconds), trianglesDrawn: triangles };
+}
+
+/**
+ * Memory across 10k steps of both cameras at 128 x 128 (mirror sync + two renders), after 1k
+ * warm-up steps: resident memory should stay flat and the garbage collector idle if rendering
+ * allocates nothing per frame.
+ */
+async function renderMemory() {
+  const task = loadTask('cubes');
+  const gw = settledScene(task, 'scattered', 6);
+  const mirror = new SceneMirror(gw, task.spec);
+  const renderer = new SoftwareRenderer(128, 128);
+  const step = () => {
+    mirror.sync();
+    renderer.render(mirror.scene, mirror.sceneCamera);
+    renderer.render(mirror.scene, mirror.wristCamera);
+  };
+  for (let i = 0; i < 1000; i++) step();
+  let collections = 0;
+  const observer = new PerformanceObserver((list) => void (collections += list.getEntries().length));
+  observer.observe({ entryTypes: ['gc'] });
+  const mib = (bytes: number) => +(bytes / 2 ** 20).toFixed(2);
+  const samples: { step: number; rssMiB: number; heapMiB: number }[] = [];
+  for (let i = 1; i <= 10_000; i++) {
+    step();
+    if (i === 1 || i % 2500 === 0) {
+      const m = process.memoryUsage();
+      samples.push({ step: i, rssMiB: mib(m.rss), heapMiB: mib(m.heapUsed) });
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100)); // let the observer report
+  observer.disconnect();
+  mirror.dispose();
+  gw.free();
+  const [first, last] = [samples[0], samples[samples.length - 1]];
+  return { samples, rssGrowthMiB: +(last.rssMiB - first.rssMiB).toFixed(2), garbageCollections: collections };
 }
 
 /** Expert episodes per second on one core, and the physics steps each took on average. */
@@ -57,6 +121,10 @@ const report = {
     [1, 6, 12].map((n) => [`${n}_objects`, { atRest: physicsRate(n, false), awake: physicsRate(n, true) }]),
   ),
   expert: [await expertRate('cubes', 3, 6, 100), await expertRate('pile', 8, 8, 40)],
+  renderFramesPerSecond: Object.fromEntries(
+    [6, 20].flatMap((n) => [128, 256].map((size) => [`${n}_objects_${size}px`, renderRate(n, size, size === 128 ? 4000 : 2000)])),
+  ),
+  renderMemoryOver10kSteps: await renderMemory(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length },
   ...environmentFacts(),
 };

@@ -61,7 +61,9 @@ export class SoftwareRenderer implements FrameRenderer {
   private g = 0;
   private b = 0;
   private id = 0;
-  // The triangle being clipped, and the clipped polygon (at most 4 vertices), camera space.
+  // The triangle in hand (camera space), and the near-clipped polygon (at most 4 vertices).
+  // Vertices travel through these arrays, not arguments: V8 boxes every double passed to a call
+  // it does not inline, which was an allocation per triangle.
   private readonly triX = new Float64Array(3);
   private readonly triY = new Float64Array(3);
   private readonly triZ = new Float64Array(3);
@@ -90,11 +92,11 @@ export class SoftwareRenderer implements FrameRenderer {
     if (scene.matrixWorldAutoUpdate) scene.updateMatrixWorld();
     if (camera.parent === null && camera.matrixWorldAutoUpdate) camera.updateMatrixWorld();
     const { width, height } = this.frame;
-    const k = intrinsicsOf(camera, width, height);
-    this.fx = k.fx;
-    this.fy = k.fy;
-    this.cx = k.cx;
-    this.cy = k.cy;
+    // As intrinsicsOf(), without making an object per frame.
+    this.fy = height / 2 / Math.tan((camera.fov * Math.PI) / 360);
+    this.fx = this.fy;
+    this.cx = width / 2;
+    this.cy = height / 2;
     this.near = camera.near;
     this.clear();
     // The light's direction in camera space, negated: the direction towards the light.
@@ -178,7 +180,7 @@ export class SoftwareRenderer implements FrameRenderer {
     if (nx * x0 + ny * y0 + nz * z0 >= 0) return; // back face (or edge-on)
     this.info.triangles++;
 
-    const length = Math.hypot(nx, ny, nz);
+    const length = Math.sqrt(nx * nx + ny * ny + nz * nz); // Math.hypot is a call that boxes its doubles
     const lambert = Math.max(0, (nx * _light.x + ny * _light.y + nz * _light.z) / length);
     const shade = this.lighting.ambient + this.lighting.diffuse * lambert;
     this.r = Math.min(255, Math.round(_rgb.r * shade * 255));
@@ -186,43 +188,52 @@ export class SoftwareRenderer implements FrameRenderer {
     this.b = Math.min(255, Math.round(_rgb.b * shade * 255));
 
     const zNear = -this.near;
-    const in0 = z0 <= zNear, in1 = z1 <= zNear, in2 = z2 <= zNear;
-    if (in0 && in1 && in2) {
-      this.rasterize(x0, y0, z0, x1, y1, z1, x2, y2, z2);
-      return;
-    }
-    if (!in0 && !in1 && !in2) return;
-    // Sutherland-Hodgman against the near plane: a triangle becomes a triangle or a quad.
-    let n = 0;
     const { triX: X, triY: Y, triZ: Z } = this;
+    const in0 = z0 <= zNear, in1 = z1 <= zNear, in2 = z2 <= zNear;
+    if (!in0 && !in1 && !in2) return;
     X[0] = x0; X[1] = x1; X[2] = x2;
     Y[0] = y0; Y[1] = y1; Y[2] = y2;
     Z[0] = z0; Z[1] = z1; Z[2] = z2;
+    if (in0 && in1 && in2) {
+      this.rasterize();
+      return;
+    }
+    // Sutherland-Hodgman against the near plane: a triangle becomes a triangle or a quad.
+    const { clipX: CX, clipY: CY, clipZ: CZ } = this;
+    let n = 0;
     for (let i = 0; i < 3; i++) {
       const j = (i + 1) % 3;
       const inI = Z[i] <= zNear;
       const inJ = Z[j] <= zNear;
       if (inI) {
-        this.clipX[n] = X[i];
-        this.clipY[n] = Y[i];
-        this.clipZ[n] = Z[i];
+        CX[n] = X[i];
+        CY[n] = Y[i];
+        CZ[n] = Z[i];
         n++;
       }
       if (inI !== inJ) {
         const s = (zNear - Z[i]) / (Z[j] - Z[i]);
-        this.clipX[n] = X[i] + s * (X[j] - X[i]);
-        this.clipY[n] = Y[i] + s * (Y[j] - Y[i]);
-        this.clipZ[n] = zNear;
+        CX[n] = X[i] + s * (X[j] - X[i]);
+        CY[n] = Y[i] + s * (Y[j] - Y[i]);
+        CZ[n] = zNear;
         n++;
       }
     }
-    const { clipX: cx, clipY: cy, clipZ: cz } = this;
-    for (let i = 1; i + 1 < n; i++) this.rasterize(cx[0], cy[0], cz[0], cx[i], cy[i], cz[i], cx[i + 1], cy[i + 1], cz[i + 1]);
+    // Fan out from the first vertex; each piece goes through the triangle arrays.
+    for (let i = 1; i + 1 < n; i++) {
+      X[0] = CX[0]; Y[0] = CY[0]; Z[0] = CZ[0];
+      X[1] = CX[i]; Y[1] = CY[i]; Z[1] = CZ[i];
+      X[2] = CX[i + 1]; Y[2] = CY[i + 1]; Z[2] = CZ[i + 1];
+      this.rasterize();
+    }
   }
 
-  /** Projects a camera-space triangle in front of the near plane and fills its pixels. */
-  private rasterize(x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, x2: number, y2: number, z2: number): void {
-    const { fx, fy, cx, cy } = this;
+  /** Projects the triangle in `triX/Y/Z` (in front of the near plane) and fills its pixels. */
+  private rasterize(): void {
+    const { fx, fy, cx, cy, triX: X, triY: Y, triZ: Z } = this;
+    const x0 = X[0], y0 = Y[0], z0 = Z[0];
+    const x1 = X[1], y1 = Y[1], z1 = Z[1];
+    const x2 = X[2], y2 = Y[2], z2 = Z[2];
     // Screen space: u right, v down; 1/depth interpolates linearly across the screen.
     const iz0 = -1 / z0, iz1 = -1 / z1, iz2 = -1 / z2;
     const u0 = cx + fx * x0 * iz0, v0 = cy - fy * y0 * iz0;

@@ -57,6 +57,19 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
     ['an unknown task', ['--task', 'cubez'], /--task: no such task file or built-in task "cubez" \(built-in: cubes, packed, pile\)/],
     ['a negative episode count', ['--task', 'cubes', '--episodes', '-5'], /--episodes: must be between 1 and 100000, got -5/],
     ['an unknown flag', ['--task', 'cubes', '--episods', '5'], /--episods: unknown flag/],
+    [
+      'a camera that looks at nothing',
+      ['--task', task('sky', { ...cubes, cameras: { scene: { position: [0, -0.3, 0.7], lookAt: [3, 0, 0.7] } } })],
+      /sky\.json: cameras\.scene: looks at nothing: the bin's centre is outside its image/,
+    ],
+    [
+      'a camera looking away from the bin',
+      ['--task', task('away', { ...cubes, cameras: { scene: { position: [0, -0.3, 0.7], lookAt: [0, -0.6, 0.7] } } })],
+      /away\.json: cameras\.scene: looks at nothing: the bin's centre is behind it/,
+    ],
+    ['a zero resolution', ['--task', task('zero-res', { ...cubes, cameras: { wrist: { width: 0 } } })], /zero-res\.json: cameras\.wrist\.width: Too small: expected number to be >=8 \(got 0\)/],
+    ['a huge resolution', ['--task', task('huge-res', { ...cubes, cameras: { scene: { height: 4096 } } })], /huge-res\.json: cameras\.scene\.height: Too big: expected number to be <=1024 \(got 4096\)/],
+    ['a field of view out of range', ['--task', task('fov', { ...cubes, cameras: { scene: { fov: 179 } } })], /fov\.json: cameras\.scene\.fov: Too big: expected number to be <=150 \(got 179\)/],
   ])('%s', (_, args, message) => {
     const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
     const result = sam2grasp(['eval', ...args, '--out', out]);
