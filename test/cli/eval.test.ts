@@ -59,7 +59,7 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
     ['an unknown flag', ['--task', 'cubes', '--episods', '5'], /--episods: unknown flag/],
     [
       'a camera that looks at nothing',
-      ['--task', task('sky', { ...cubes, cameras: { scene: { position: [0, -0.3, 0.7], lookAt: [3, 0, 0.7] } } })],
+      ['--task', task('sky', { ...cubes, cameras: { scene: { position: [0, -0.3, 0.7], lookAt: [1, 0.3, 0.7] } } })],
       /sky\.json: cameras\.scene: looks at nothing: the bin's centre is outside its image/,
     ],
     [
