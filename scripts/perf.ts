@@ -103,7 +103,7 @@ async function expertRate(taskName: string, min: number, max: number, episodes: 
   let successes = 0;
   const start = process.hrtime.bigint();
   for (let index = 0; index < episodes; index++) {
-    const r = runEpisode(env, expert, { task: taskName, objects: { min, max }, occlusion: 0, index });
+    const r = await runEpisode(env, expert, { task: taskName, objects: { min, max }, occlusion: 0, index });
     steps += r.steps;
     if (r.outcome.successTarget) successes++;
   }

@@ -1,4 +1,5 @@
 import { formatObjectCount } from '../core/index.js';
+import { formatOcclusionMode, type OcclusionMode } from '../env/index.js';
 import type { EpisodeResult } from './runEpisode.js';
 
 /**
@@ -10,6 +11,7 @@ export const EPISODE_COLUMNS = [
   'task',
   'objects',
   'occlusion',
+  'occlusion_mode',
   'index',
   'policy',
   'n_objects',
@@ -37,11 +39,12 @@ export type EpisodeRow = Record<EpisodeColumn, string>;
 const fixed = (value: number | null, digits: number) => (value === null ? '' : value.toFixed(digits));
 const flag = (value: boolean) => (value ? '1' : '0');
 
-export function toEpisodeRow(r: EpisodeResult): EpisodeRow {
+export function toEpisodeRow(r: EpisodeResult, occlusionMode: OcclusionMode = { kind: 'frames' }): EpisodeRow {
   return {
     task: r.key.task,
     objects: formatObjectCount(r.key.objects),
     occlusion: String(r.key.occlusion),
+    occlusion_mode: formatOcclusionMode(occlusionMode),
     index: String(r.key.index),
     policy: r.policy,
     n_objects: String(r.reset.nObjects),

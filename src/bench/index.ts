@@ -8,5 +8,6 @@ export { writeFileAtomic } from './writeFileAtomic.js';
 export { Progress } from './Progress.js';
 export { runEval, evalKeys, prepareOutDir, type EvalOptions } from './runEval.js';
 export { environmentFacts } from './runManifest.js';
+export { parseOcclusionMode, formatOcclusionMode, type OcclusionMode } from '../env/index.js';
 export { loadTask, tasksDir } from './loadTask.js';
 export { projectPackage } from './projectPackage.js';

@@ -36,7 +36,7 @@ export async function renderEpisode(options: RenderOptions): Promise<{ files: st
     onStep: (obs, gripper) => recorded.push({ scene: cloneFrame(obs.frames.scene), wrist: cloneFrame(obs.frames.wrist), gripper }),
   };
   try {
-    const result = runEpisode(env, policy, options.key, hooks);
+    const result = await runEpisode(env, policy, options.key, hooks);
     const closing = recorded.findIndex((r) => r.gripper >= CLOSING_COMMAND);
     const step = Math.min(options.step ?? Math.max(0, closing), recorded.length - 1);
     const files: string[] = [];

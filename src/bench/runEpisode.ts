@@ -1,6 +1,8 @@
-import type { EpisodeKey } from '../core/index.js';
-import type { Action, GraspEnv, Observation, Outcome, ResetInfo } from '../env/index.js';
+import { sceneRng, type EpisodeKey } from '../core/index.js';
+import type { Action, Env, Observation, Outcome, ResetInfo } from '../env/index.js';
+import { IdsDetector, type Box } from '../perception/index.js';
 import type { Policy, RobotInfo } from '../policy/index.js';
+import { objectSegmentId } from '../render/index.js';
 
 /** Everything one episode produced, before it becomes a CSV row. */
 export interface EpisodeResult {
@@ -8,13 +10,13 @@ export interface EpisodeResult {
   policy: string;
   reset: ResetInfo;
   outcome: Outcome;
+  /** The prompt box given to a prompted policy (null: the detector missed; undefined: not asked). */
+  prompt?: Box | null;
   /** Control steps taken. */
   steps: number;
   /** Hash of the exact physics state at the end. */
   stateHash: string;
 }
-
-const NO_ACTION: Action = { x: NaN, y: NaN, z: NaN, yaw: NaN, gripper: NaN };
 
 /** Hooks into the loop, for recorders; they must not change what happens. */
 export interface EpisodeHooks {
@@ -22,32 +24,42 @@ export interface EpisodeHooks {
   onStep?(observation: Observation, gripperCommand: number): void;
 }
 
+const NO_ACTION: Action = { x: NaN, y: NaN, z: NaN, yaw: NaN, gripper: NaN };
+
 /**
- * Runs one episode: reset the env to the key, reset the policy, then query the policy at every
- * control step and execute the first action of its chunk until the env ends the episode. An
- * empty chunk counts as an invalid action.
+ * Runs one episode: reset the env to the key; for a prompted policy, ask the detector for the
+ * target's box in the t = 0 scene frame (a miss ends the episode as `no_prompt`); reset the policy;
+ * then query it at every control step and execute the first action of its chunk until the env
+ * ends the episode. An empty chunk counts as an invalid action.
  */
-export function runEpisode(env: GraspEnv, policy: Policy, key: EpisodeKey, hooks: EpisodeHooks = {}): EpisodeResult {
+export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hooks: EpisodeHooks = {}): Promise<EpisodeResult> {
   const { observation, info } = env.reset(key);
-  policy.reset({
-    key,
-    robot: robotInfo(env),
-    privileged: policy.privileged ? () => env.privileged() : undefined,
-  });
+  const prompt = policy.prompted ? detectPrompt(env, key, observation, info) : undefined;
+  if (prompt === null) {
+    const outcome: Outcome = { successTarget: false, successAny: false, liftedObject: null, failureReason: 'no_prompt', graspError: null, closingPoint: null };
+    return { key, policy: policy.name, reset: info, outcome, prompt, steps: 0, stateHash: env.stateHash() };
+  }
+  await policy.reset({ key, robot: robotInfo(env), privileged: policy.privileged ? () => env.privileged() : undefined, prompt }, observation);
   let obs = observation;
   for (;;) {
-    const chunk = policy.act(obs);
+    const chunk = await policy.act(obs);
     const action = chunk[0] ?? NO_ACTION;
     hooks.onStep?.(obs, action.gripper);
     const result = env.step(action);
     if (result.outcome) {
-      return { key, policy: policy.name, reset: info, outcome: result.outcome, steps: result.observation.t, stateHash: env.stateHash() };
+      return { key, policy: policy.name, reset: info, outcome: result.outcome, prompt, steps: result.observation.t, stateHash: env.stateHash() };
     }
     obs = result.observation;
   }
 }
 
-function robotInfo(env: GraspEnv): RobotInfo {
+/** The simulated upstream detector's box, seeded by the scene so every policy gets the same one. */
+function detectPrompt(env: Env, key: EpisodeKey, observation: Observation, info: ResetInfo): Box | null {
+  const detector = new IdsDetector(env.task.spec.perception.detector, sceneRng(key).stream('detector'));
+  return detector.detect(observation.frames.scene, objectSegmentId(info.target));
+}
+
+function robotInfo(env: Env): RobotInfo {
   const { gripper, control } = env.task.spec;
   return { controlHz: control.controlHz, maxOpening: gripper.maxOpening, maxSpeed: gripper.maxSpeed, maxYawRate: gripper.maxYawRate };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, sha256Hex, type EpisodeKey, type ObjectCount } from '../core/index.js';
-import { GraspEnv } from '../env/index.js';
+import { formatOcclusionMode, GraspEnv, OcclusionWrapper, type OcclusionMode } from '../env/index.js';
 import { createPolicy } from '../policy/index.js';
 import type { Task } from '../sim/index.js';
 import { AppendOnlyCsv, writeCsvAtomic } from './csvFiles.js';
@@ -17,6 +17,9 @@ export interface EvalOptions {
   policy: string;
   episodes: number;
   objects: ObjectCount;
+  /** Share of frames taken from the policy, and how (see OcclusionWrapper). */
+  occlusion: number;
+  occlusionMode: OcclusionMode;
   outDir: string;
   /** The command line, recorded in run.json. */
   command: string;
@@ -25,8 +28,8 @@ export interface EvalOptions {
 }
 
 /** The episode keys of an eval: indices 0..n-1 of one cell. */
-export function evalKeys(task: Task, objects: ObjectCount, episodes: number): EpisodeKey[] {
-  return Array.from({ length: episodes }, (_, index) => ({ task: task.spec.id, objects, occlusion: 0, index }));
+export function evalKeys(task: Task, objects: ObjectCount, occlusion: number, episodes: number): EpisodeKey[] {
+  return Array.from({ length: episodes }, (_, index) => ({ task: task.spec.id, objects, occlusion, index }));
 }
 
 /** Creates the output folder; a folder that cannot be made is the user's error. */
@@ -45,16 +48,16 @@ export function prepareOutDir(outDir: string): void {
 export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
   const { task, outDir } = options;
   const policy = createPolicy(options.policy);
-  const keys = evalKeys(task, options.objects, options.episodes);
+  const keys = evalKeys(task, options.objects, options.occlusion, options.episodes);
   prepareOutDir(outDir);
   const started = Date.now();
-  const env = await GraspEnv.create(task);
+  const env = new OcclusionWrapper(await GraspEnv.create(task), options.occlusion, options.occlusionMode);
   const log = await AppendOnlyCsv.create(join(outDir, 'episodes.csv'), EPISODE_COLUMNS);
   const rows: EpisodeRow[] = [];
   const progress = new Progress(options.label ?? `${options.policy} on ${task.spec.id}`, keys.length);
   try {
     for (const key of keys) {
-      const row = toEpisodeRow(runEpisode(env, policy, key));
+      const row = toEpisodeRow(await runEpisode(env, policy, key), options.occlusionMode);
       rows.push(row);
       await log.append(row);
       progress.tick(row.success_target === '1');
@@ -74,6 +77,8 @@ export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
     policy: options.policy,
     episodes: options.episodes,
     objects: options.objects,
+    occlusion: options.occlusion,
+    occlusionMode: formatOcclusionMode(options.occlusionMode),
     startedAt: new Date(started).toISOString(),
     wallSeconds,
     episodesPerSecond: options.episodes / wallSeconds,

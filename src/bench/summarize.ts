@@ -7,6 +7,7 @@ export interface SummaryRow {
   task: string;
   objects: string;
   occlusion: string;
+  occlusion_mode: string;
   n: number;
   successes: number;
   rate: number;
@@ -18,13 +19,13 @@ export interface SummaryRow {
   failures: string;
 }
 
-export const SUMMARY_COLUMNS = ['policy', 'task', 'objects', 'occlusion', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures'] as const;
+export const SUMMARY_COLUMNS = ['policy', 'task', 'objects', 'occlusion', 'occlusion_mode', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures'] as const;
 
 /** Groups episode rows into cells, in order of first appearance, with Wilson 95 % intervals. */
 export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
   const cells = new Map<string, EpisodeRow[]>();
   for (const row of rows) {
-    const id = [row.policy, row.task, row.objects, row.occlusion].join('\u0000');
+    const id = [row.policy, row.task, row.objects, row.occlusion, row.occlusion_mode].join('\u0000');
     const cell = cells.get(id);
     if (cell) cell.push(row);
     else cells.set(id, [row]);
@@ -39,6 +40,7 @@ export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
       task: cell[0].task,
       objects: cell[0].objects,
       occlusion: cell[0].occlusion,
+      occlusion_mode: cell[0].occlusion_mode,
       n,
       successes,
       rate: successes / n,
@@ -68,6 +70,7 @@ export function summaryRecord(row: SummaryRow): Record<(typeof SUMMARY_COLUMNS)[
     task: row.task,
     objects: row.objects,
     occlusion: row.occlusion,
+    occlusion_mode: row.occlusion_mode,
     n: String(row.n),
     successes: String(row.successes),
     rate: f(row.rate),

@@ -24,6 +24,8 @@ export async function run(argv: string[]): Promise<number> {
     policy: 'expert',
     episodes,
     objects: taskObjectCount(task.spec),
+    occlusion: 0,
+    occlusionMode: { kind: 'frames' },
     outDir: `${outDir}/expert-cubes`,
     command: ['sam2grasp', 'bench', ...argv].join(' '),
     label: 'bench: expert on cubes',

@@ -1,6 +1,6 @@
 import { formatSummaryTable, loadTask, runEval } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
-import { intFlag, objectsFlag, parseFlags, required } from './flags.js';
+import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required } from './flags.js';
 
 export const summary = 'run one policy on one task and write episodes.csv, summary.csv and run.json';
 
@@ -10,7 +10,8 @@ export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episo
   --policy    policy name (default: expert)
   --episodes  number of episodes, 1 to 100000 (default: 100)
   --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)
-  --out       output folder (default: results/<policy>-<task>)`;
+  --out       output folder (default: results/<policy>-<task>)
+${OCCLUSION_USAGE}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
@@ -19,14 +20,16 @@ export async function run(argv: string[]): Promise<number> {
     episodes: { type: 'string' },
     objects: { type: 'string' },
     out: { type: 'string' },
+    ...OCCLUSION_FLAGS,
   });
   if (values.help) return (console.log(usage), 0);
   const task = loadTask(required(values.task, '--task'));
   const policy = values.policy ?? 'expert';
   const episodes = intFlag(values.episodes, '--episodes', 100, 1, 100_000);
   const objects = objectsFlag(values.objects, taskObjectCount(task.spec));
+  const { occlusion, occlusionMode } = occlusionFlags(values);
   const outDir = values.out ?? `results/${policy}-${task.spec.id}`;
-  const rows = await runEval({ task, policy, episodes, objects, outDir, command: ['sam2grasp', 'eval', ...argv].join(' ') });
+  const rows = await runEval({ task, policy, episodes, objects, occlusion, occlusionMode, outDir, command: ['sam2grasp', 'eval', ...argv].join(' ') });
   console.log(formatSummaryTable(rows));
   console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, run.json`);
   return 0;

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseObjectCount, type ObjectCount } from '../core/index.js';
 import { MAX_OBJECTS } from '../config/index.js';
+import { parseOcclusionMode } from '../bench/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -53,4 +54,31 @@ export function objectsFlag(value: string | undefined, fallback: ObjectCount, fl
 export function required(value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new InputError(flag, 'is required');
   return value;
+}
+
+/** A number within [min, max), or an InputError naming the flag. */
+export function fractionFlag(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InputError(flag, `expected a number, got "${value}"`);
+  if (n < 0 || n >= 1) throw new InputError(flag, `must be at least 0 and below 1, got ${n}`);
+  return n;
+}
+
+/** The flags every command that runs episodes under occlusion shares. */
+export const OCCLUSION_FLAGS = {
+  occlusion: { type: 'string' },
+  'occlusion-mode': { type: 'string' },
+} as const;
+
+export const OCCLUSION_USAGE = `  --occlusion       share of control steps whose frames the policy loses, 0 to <1 (default: 0)
+  --occlusion-mode  frames (each step independently), windows:L (blackouts of L steps) or
+                    distractor:L (a card passes over the target for L steps) (default: frames)`;
+
+export function occlusionFlags(values: { occlusion?: string | boolean; 'occlusion-mode'?: string | boolean }) {
+  const text = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  return {
+    occlusion: fractionFlag(text(values.occlusion), '--occlusion', 0),
+    occlusionMode: parseOcclusionMode(text(values['occlusion-mode']) ?? 'frames'),
+  };
 }

@@ -100,6 +100,28 @@ export const TaskSpecSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  perception: z
+    .strictObject({
+      /** The simulated upstream detector that gives the prompt box at t = 0. */
+      detector: z
+        .strictObject({
+          jitter: z.number().min(0).max(50).default(1.5),
+          scaleError: z.number().min(0).max(1).default(0.05),
+          missRate: z.number().min(0).max(1).default(0.01),
+        })
+        .prefault({}),
+      /** The simulated SAM2 tracker's memory and noise. */
+      tracker: z
+        .strictObject({
+          memory: z.number().int().min(1).max(64).default(6),
+          boundaryNoise: z.number().min(0).max(1).default(0.3),
+          dropout: z.number().min(0).max(1).default(0.02),
+          hiddenShare: z.number().min(0).max(1).default(0.3),
+          switchRate: z.number().min(0).max(1).default(0.15),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   target: z
     .strictObject({
       /** Pixels of the target the scene camera must see at t = 0 for it to be chosen. */

@@ -1,5 +1,5 @@
 import type { ObjectDesc } from '../config/index.js';
-import { sceneRng, STREAMS, type EpisodeKey, type Rng } from '../core/index.js';
+import { sceneRng, STREAMS, type EpisodeKey, type Rng, type Vec3 } from '../core/index.js';
 import {
   cameraModelOf,
   countSegments,
@@ -22,7 +22,7 @@ import {
   type Task,
 } from '../sim/index.js';
 import { EpisodeMonitor } from './EpisodeMonitor.js';
-import type { Action, Observation, PerCamera, PrivilegedState, ResetInfo, StepResult } from './types.js';
+import type { Action, GraspEnvLike, Observation, PerCamera, PrivilegedState, ResetInfo, StepResult } from './types.js';
 
 type CameraName = keyof PerCamera<unknown>;
 
@@ -51,7 +51,7 @@ interface Episode {
  * Privileged true state is available through `privileged()`, for the scripted expert and the
  * metrics only; learned policies get observations.
  */
-export class GraspEnv {
+export class GraspEnv implements GraspEnvLike {
   private episode: Episode | null = null;
   private readonly substeps: number;
   private readonly horizonSteps: number;
@@ -127,10 +127,11 @@ export class GraspEnv {
   /** Pixels the object covers in the scene camera with nothing else in the scene. */
   private pixelsAlone(mirror: SceneMirror, index: number): number {
     const only = mirror.objectMeshes[index];
-    const hidden = mirror.scene.children.filter((c) => c !== only && c !== mirror.sceneCamera);
-    for (const c of hidden) c.visible = false;
+    const others = mirror.scene.children.filter((c) => c !== only && c !== mirror.sceneCamera);
+    const wasVisible = others.map((c) => c.visible);
+    for (const c of others) c.visible = false;
     const counts = countSegments(this.renderers.scene.render(mirror.scene, mirror.sceneCamera), this.segmentCounts);
-    for (const c of hidden) c.visible = true;
+    others.forEach((c, i) => (c.visible = wasVisible[i]));
     return counts[objectSegmentId(index)];
   }
 
@@ -260,6 +261,21 @@ export class GraspEnv {
       bin: { inner: spec.bin.inner, wallHeight: spec.bin.wallHeight },
       gripper: { maxOpening: spec.gripper.maxOpening },
     };
+  }
+
+  get unwrapped(): GraspEnv {
+    return this;
+  }
+
+  setDistractor(pose: { position: Vec3; yaw: number } | null): void {
+    const ep = this.requireEpisode();
+    ep.mirror.setDistractor(pose);
+    ep.rendered.scene = ep.rendered.wrist = null;
+  }
+
+  sceneCameraPosition(): Vec3 {
+    const [x, y, z] = this.task.spec.cameras.scene.position;
+    return { x, y, z };
   }
 
   /** Hash of the exact physics state now. */

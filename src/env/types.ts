@@ -1,6 +1,7 @@
 import type { EpisodeKey, PalmPose, Polygon2, Quat, Vec3 } from '../core/index.js';
 import type { ObjectDesc } from '../config/index.js';
 import type { CameraModel, Frame } from '../render/index.js';
+import type { Task } from '../sim/index.js';
 
 /**
  * One control command: the absolute palm target (tool centre point, world frame, metres and
@@ -46,8 +47,9 @@ export interface Observation {
   cameras: PerCamera<CameraModel>;
 }
 
-/** Why an episode failed, most telling first (see `classifyFailure`). */
+/** Why an episode failed, most telling first. */
 export const FAILURE_REASONS = [
+  'no_prompt',
   'invalid_action',
   'unstable',
   'escaped',
@@ -124,4 +126,28 @@ export interface ResetInfo {
    * a lift height above the floor.
    */
   successAtReset: string[];
+}
+
+/**
+ * The environment's face, Gymnasium's shape with named fields. `GraspEnv` implements it, and so
+ * do wrappers, which forward everything and change one thing.
+ */
+export interface Env {
+  readonly task: Task;
+  /** The innermost env, for what only it can do (render-only props, the live world). */
+  readonly unwrapped: GraspEnvLike;
+  reset(key: EpisodeKey): { observation: Observation; info: ResetInfo };
+  step(action: Action): StepResult;
+  /** True state of the scene: for the expert and the metrics only. */
+  privileged(): PrivilegedState;
+  stateHash(): string;
+  close(): void;
+}
+
+/** What wrappers may ask of the base env beyond `Env`. */
+export interface GraspEnvLike extends Env {
+  /** Places a render-only card (no physics) in front of the scene, or removes it (null). */
+  setDistractor(pose: { position: Vec3; yaw: number } | null): void;
+  /** World position of the scene camera. */
+  sceneCameraPosition(): Vec3;
 }

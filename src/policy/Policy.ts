@@ -1,5 +1,6 @@
 import type { EpisodeKey } from '../core/index.js';
 import type { Action, Observation, PrivilegedState } from '../env/index.js';
+import type { Box } from '../perception/index.js';
 
 /** What every policy may know of the robot: public facts of the hardware and the control loop. */
 export interface RobotInfo {
@@ -16,6 +17,8 @@ export interface PolicyContext {
   robot: RobotInfo;
   /** The scene's true state, given only to policies that declare `privileged` (the expert). */
   privileged?: () => PrivilegedState;
+  /** The detector's box around the target in the t = 0 scene frame, for policies that declare `prompted`. */
+  prompt?: Box;
 }
 
 /**
@@ -27,6 +30,8 @@ export interface Policy {
   readonly name: string;
   /** Reads privileged state: only the scripted expert may. */
   readonly privileged: boolean;
-  reset(ctx: PolicyContext): void;
-  act(observation: Observation): Action[];
+  /** Needs a prompt box at t = 0; without one the episode fails as `no_prompt`. */
+  readonly prompted?: boolean;
+  reset(ctx: PolicyContext, first: Observation): void | Promise<void>;
+  act(observation: Observation): Action[] | Promise<Action[]>;
 }

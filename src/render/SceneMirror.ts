@@ -5,7 +5,7 @@ import { GRIPPER_GEOMETRY, supportPoints, type GraspWorld, type RAPIER } from '.
 import { objectSegmentId, SEGMENT_IDS } from './segmentIds.js';
 
 /** Colours of the fixed parts (objects carry their catalog colour). */
-const COLOURS = { table: '#b9a88c', bin: '#5d6f82', gripper: '#3d4249' } as const;
+const COLOURS = { table: '#b9a88c', bin: '#5d6f82', gripper: '#3d4249', distractor: '#e8e8e8' } as const;
 
 /**
  * The wrist camera, in the TCP frame (metres): mounted behind and above the hand, as a RealSense
@@ -45,6 +45,8 @@ export class SceneMirror {
   readonly wristCamera: PerspectiveCamera;
   readonly objectMeshes: Mesh[] = [];
   private readonly pairs: { mesh: Mesh; collider: RAPIER.Collider }[] = [];
+  /** A render-only card for the occlusion stress test; hidden unless placed. */
+  private readonly distractor: Mesh;
   /** Follows the palm body: the TCP frame, which carries the wrist camera. */
   private readonly tcp = new Object3D();
   private readonly palmBody: RAPIER.RigidBody;
@@ -59,6 +61,11 @@ export class SceneMirror {
     const gripper = gw.gripper;
     for (const part of [gripper.palmCollider, ...gripper.fingerColliders]) this.add(cuboidGeometry(part), COLOURS.gripper, SEGMENT_IDS.gripper, part);
     this.palmBody = gripper.palm;
+
+    this.distractor = new Mesh(new BoxGeometry(0.1, 0.1, 0.004), new MeshLambertMaterial({ color: COLOURS.distractor }));
+    this.distractor.userData.segmentId = SEGMENT_IDS.distractor;
+    this.distractor.visible = false;
+    this.scene.add(this.distractor);
 
     this.sceneCamera = makeSceneCamera(spec.cameras.scene);
     this.scene.add(this.sceneCamera);
@@ -93,9 +100,18 @@ export class SceneMirror {
     this.scene.updateMatrixWorld();
   }
 
+  /** Shows the distractor card at a pose (flat, turned by yaw), or hides it. */
+  setDistractor(pose: { position: { x: number; y: number; z: number }; yaw: number } | null): void {
+    this.distractor.visible = pose !== null;
+    if (!pose) return;
+    this.distractor.position.set(pose.position.x, pose.position.y, pose.position.z);
+    this.distractor.rotation.set(0, 0, pose.yaw);
+    this.distractor.updateMatrixWorld();
+  }
+
   /** Frees the meshes' geometry and materials. */
   dispose(): void {
-    for (const { mesh } of this.pairs) {
+    for (const mesh of [...this.pairs.map((p) => p.mesh), this.distractor]) {
       mesh.geometry.dispose();
       (mesh.material as MeshLambertMaterial).dispose();
     }

@@ -8,6 +8,8 @@ export const SEGMENT_IDS = {
   bin: 2,
   gripper: 3,
   objectBase: 16,
+  /** The render-only distractor card of the occlusion stress test: an object, to a tracker. */
+  distractor: 250,
 } as const;
 
 export function objectSegmentId(index: number): number {

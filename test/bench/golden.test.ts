@@ -23,7 +23,7 @@ describe('golden episodes', () => {
     const key = { task: g.task, objects: g.objects, occlusion: 0, index: g.index };
     env.reset(key);
     expect(env.stateHash()).toBe(g.reset);
-    const row = toEpisodeRow(runEpisode(env, new ScriptedExpert(), key));
+    const row = toEpisodeRow(await runEpisode(env, new ScriptedExpert(), key));
     expect(row).toMatchObject({ target_name: g.target, steps: g.steps, success_target: '1', state_hash: g.final });
   });
 });

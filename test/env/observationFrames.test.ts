@@ -23,11 +23,11 @@ describe('observation frames', () => {
     expect(hashes).toEqual(GOLDEN_FRAMES);
   });
 
-  it('shows the wrist camera the target between the fingers just before they close', () => {
+  it('shows the wrist camera the target between the fingers just before they close', async () => {
     for (const index of [0, 1, 2]) {
       const { info } = env.reset(key(index, 1, 1));
       let seen: { target: number; left: boolean; right: boolean } | undefined;
-      runEpisode(env, new ScriptedExpert(), key(index, 1, 1), {
+      await runEpisode(env, new ScriptedExpert(), key(index, 1, 1), {
         onStep(obs: Observation, gripper: number) {
           if (seen || gripper < CLOSING_COMMAND) return;
           const frame = obs.frames.wrist;

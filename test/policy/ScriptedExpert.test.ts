@@ -21,7 +21,7 @@ describe('ScriptedExpert', () => {
   ] as const)('%s (%i-%i objects): lifts and holds the target on seeded episodes', async (task, min, max, indices) => {
     const e = await env(task);
     for (const index of indices) {
-      const result = runEpisode(e, new ScriptedExpert(), { task, objects: { min, max }, occlusion: 0, index });
+      const result = await runEpisode(e, new ScriptedExpert(), { task, objects: { min, max }, occlusion: 0, index });
       expect(result.outcome.failureReason, `${task} episode ${index}`).toBeNull();
       expect(result.outcome.successTarget).toBe(true);
       expect(result.outcome.liftedObject).toBe(result.reset.target);

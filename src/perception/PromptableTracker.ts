@@ -1,0 +1,27 @@
+import type { Frame } from '../render/index.js';
+import type { Box } from './Box.js';
+
+/** One frame's answer of a promptable video tracker. */
+export interface TrackResult {
+  /** 1 where the tracked object is, 0 elsewhere; H x W, row-major. */
+  mask: Uint8Array;
+  /** The mask's box, or null for an empty mask. */
+  box: Box | null;
+  /** Confidence in [0, 1]: high when the object was seen in this frame, low when carried from memory. */
+  score: number;
+  /** A fixed-length description of the tracked object (an object pointer, in SAM2's terms). */
+  embedding: Float32Array;
+  /** The answer comes from memory: the object was not seen in this frame. */
+  fromMemory: boolean;
+}
+
+/**
+ * SAM2's video interface: prompted once with a box on the first frame, then asked frame by frame,
+ * keeping a memory bank of recent frames that carries the object through frames where it cannot
+ * be seen. Async because real trackers run models.
+ */
+export interface PromptableTracker {
+  readonly name: string;
+  init(frame: Frame, box: Box): Promise<TrackResult>;
+  track(frame: Frame): Promise<TrackResult>;
+}
