@@ -105,7 +105,7 @@ export const TaskSpecSchema = z.strictObject({
       /** The simulated upstream detector that gives the prompt box at t = 0. */
       detector: z
         .strictObject({
-          jitter: z.number().min(0).max(50).default(1.5),
+          jitter: z.number().min(0).max(50).default(1),
           scaleError: z.number().min(0).max(1).default(0.05),
           missRate: z.number().min(0).max(1).default(0.01),
         })

@@ -31,7 +31,7 @@ const STREAM = 'occlusion';
 /** The card flies this far along the line from the target to the scene camera. */
 const CARD_ALONG_SIGHT_LINE = 0.35;
 /** ... and sweeps this far across it during a pass, metres. */
-const CARD_SWEEP = 0.16;
+const CARD_SWEEP = 0.12;
 
 /**
  * Takes frames away from the policy, Gymnasium-wrapper style: forwards everything, overrides the

@@ -62,7 +62,7 @@ export class SceneMirror {
     for (const part of [gripper.palmCollider, ...gripper.fingerColliders]) this.add(cuboidGeometry(part), COLOURS.gripper, SEGMENT_IDS.gripper, part);
     this.palmBody = gripper.palm;
 
-    this.distractor = new Mesh(new BoxGeometry(0.1, 0.1, 0.004), new MeshLambertMaterial({ color: COLOURS.distractor }));
+    this.distractor = new Mesh(new BoxGeometry(0.12, 0.12, 0.004), new MeshLambertMaterial({ color: COLOURS.distractor }));
     this.distractor.userData.segmentId = SEGMENT_IDS.distractor;
     this.distractor.visible = false;
     this.scene.add(this.distractor);
