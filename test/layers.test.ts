@@ -10,7 +10,7 @@ const ALLOWED: Record<string, string[]> = {
   sim: ['core', 'config'],
   render: ['core', 'config', 'sim'],
   env: ['core', 'config', 'sim', 'render'],
-  perception: ['core', 'render'],
+  perception: ['core', 'config', 'render'],
   policy: ['core', 'env', 'perception'],
   learn: ['core', 'config', 'sim', 'render', 'env', 'perception', 'policy'],
   bench: ['core', 'config', 'sim', 'render', 'env', 'perception', 'policy'],

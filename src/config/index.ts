@@ -2,3 +2,5 @@ export { ObjectDescSchema, ShapeDescSchema, type ObjectDesc, type ShapeDesc } fr
 export { TaskSpecSchema, MAX_OBJECTS, MAX_RESOLUTION, taskObjectCount, type TaskSpec } from './TaskSpec.js';
 export { readJsonFile, parseSpec } from './parseSpec.js';
 export { loadTaskSpec } from './loadTaskSpec.js';
+export { EncoderManifestSchema, loadEncoderManifest, type EncoderManifest } from './EncoderManifest.js';
+export { Sam2ManifestSchema, loadSam2Manifest, type Sam2Manifest, type Sam2Module } from './Sam2Manifest.js';

@@ -9,8 +9,10 @@ export interface TrackResult {
   box: Box | null;
   /** Confidence in [0, 1]: high when the object was seen in this frame, low when carried from memory. */
   score: number;
-  /** A fixed-length description of the tracked object (an object pointer, in SAM2's terms). */
+  /** The tracker's own description of the object (SAM2's object pointer; its length depends on the tracker). */
   embedding: Float32Array;
+  /** `maskDescriptor` of the mask: the same fixed length for every tracker; carried from memory when unseen. */
+  descriptor: Float32Array;
   /** The answer comes from memory: the object was not seen in this frame. */
   fromMemory: boolean;
 }

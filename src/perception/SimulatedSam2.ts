@@ -1,6 +1,7 @@
 import type { Rng } from '../core/index.js';
 import { SEGMENT_IDS, type Frame } from '../render/index.js';
 import { boxArea, boxWhere, type Box } from './Box.js';
+import { DESCRIPTOR_SIZE, maskDescriptor } from './maskDescriptor.js';
 import type { PromptableTracker, TrackResult } from './PromptableTracker.js';
 
 /** Noise and memory of the simulated tracker. */
@@ -19,8 +20,8 @@ export interface SimulatedSam2Options {
 
 export const DEFAULT_SIM_SAM2: SimulatedSam2Options = { memory: 6, boundaryNoise: 0.3, dropout: 0.02, hiddenShare: 0.3, switchRate: 0.15 };
 
-/** Length of the embedding: see `embed`. */
-export const SIM_EMBEDDING_SIZE = 13;
+/** Its embedding is the mask descriptor (see maskDescriptor). */
+export const SIM_EMBEDDING_SIZE = DESCRIPTOR_SIZE;
 /** Fewer visible pixels than this and the object counts as unseen. */
 const MIN_PIXELS = 4;
 
@@ -97,9 +98,9 @@ export class SimulatedSam2 implements PromptableTracker {
     }
     this.framesUnseen = 0;
     const score = Math.min(1, 0.5 + 0.5 * Math.min(1, visible.count / Math.max(1, last?.area ?? visible.count)));
-    const embedding = embed(frame, mask, score, false);
+    const embedding = maskDescriptor(frame, mask, score, false);
     this.remember({ mask, cx, cy, area, embedding });
-    return { mask, box: boxWhere(frame.width, frame.height, (i) => mask[i] === 1), score, embedding, fromMemory: false };
+    return { mask, box: boxWhere(frame.width, frame.height, (i) => mask[i] === 1), score, embedding, descriptor: embedding, fromMemory: false };
   }
 
   /** The last good mask, moved by the motion seen before it was lost, with a fading score. */
@@ -107,7 +108,10 @@ export class SimulatedSam2 implements PromptableTracker {
     this.framesUnseen++;
     const last = this.bank[this.bank.length - 1];
     const empty = new Uint8Array(frame.width * frame.height);
-    if (!last) return { mask: empty, box: null, score: 0, embedding: new Float32Array(SIM_EMBEDDING_SIZE), fromMemory: true };
+    if (!last) {
+      const none = new Float32Array(SIM_EMBEDDING_SIZE);
+      return { mask: empty, box: null, score: 0, embedding: none, descriptor: none, fromMemory: true };
+    }
     // Extrapolate, damped: objects in a bin stop more often than they keep going.
     const k = Math.min(this.framesUnseen, 3);
     const dx = Math.round(this.velocity.x * k);
@@ -119,7 +123,7 @@ export class SimulatedSam2 implements PromptableTracker {
     embedding[1] += dy / frame.height;
     embedding[SIM_EMBEDDING_SIZE - 2] = score;
     embedding[SIM_EMBEDDING_SIZE - 1] = 1;
-    return { mask, box: boxWhere(frame.width, frame.height, (i) => mask[i] === 1), score, embedding, fromMemory: true };
+    return { mask, box: boxWhere(frame.width, frame.height, (i) => mask[i] === 1), score, embedding, descriptor: embedding, fromMemory: true };
   }
 
   private remember(entry: Memory): void {
@@ -235,33 +239,5 @@ function shift(mask: Uint8Array, width: number, height: number, dx: number, dy: 
       if (sx >= 0 && sx < width) out[y * width + x] = mask[sy * width + sx];
     }
   }
-  return out;
-}
-
-/**
- * The simulated object pointer: where the mask is, how large, how it is oriented, how far away and
- * what colour, plus the score and a from-memory flag. [cx, cy, w, h, area, cos 2θ, sin 2θ, depth,
- * r, g, b, score, memory] with positions and sizes as fractions of the image, depth in metres.
- */
-function embed(frame: Frame, mask: Uint8Array, score: number, fromMemory: boolean): Float32Array {
-  const w = frame.width;
-  let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, sd = 0, dn = 0, r = 0, g = 0, b = 0;
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    const x = i % w;
-    const y = Math.floor(i / w);
-    n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-    const d = frame.depth[i];
-    if (d > 0 && Number.isFinite(d)) { sd += d; dn++; }
-    r += frame.rgb[3 * i]; g += frame.rgb[3 * i + 1]; b += frame.rgb[3 * i + 2];
-  }
-  const out = new Float32Array(SIM_EMBEDDING_SIZE);
-  if (n === 0) return out;
-  const cx = sx / n, cy = sy / n;
-  const cxx = sxx / n - cx * cx, cyy = syy / n - cy * cy, cxy = sxy / n - cx * cy;
-  const angle2 = Math.atan2(2 * cxy, cxx - cyy);
-  out.set([cx / w, cy / frame.height, (x1 - x0 + 1) / w, (y1 - y0 + 1) / frame.height, n / mask.length, Math.cos(angle2), Math.sin(angle2), dn ? sd / dn : 0, r / n / 255, g / n / 255, b / n / 255, score, fromMemory ? 1 : 0]);
   return out;
 }

@@ -2,3 +2,9 @@ export { type Box, boxArea, boxIou, boxWhere, clipBox, boxProblem } from './Box.
 export { type Detector, type DetectorNoise, IdsDetector } from './Detector.js';
 export { type PromptableTracker, type TrackResult } from './PromptableTracker.js';
 export { SimulatedSam2, DEFAULT_SIM_SAM2, SIM_EMBEDDING_SIZE, type SimulatedSam2Options } from './SimulatedSam2.js';
+export { OnnxGraphBuilder } from './OnnxGraphBuilder.js';
+export { maskDescriptor, isBlackedOut, DESCRIPTOR_SIZE } from './maskDescriptor.js';
+export { FeatureEncoder, DETERMINISTIC_SESSION } from './FeatureEncoder.js';
+export { checkSession, type TensorSpec } from './checkSession.js';
+export { conditionedFeatures, conditionedLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
+export { Sam2OnnxTracker } from './Sam2OnnxTracker.js';

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { loadEncoderManifest, type EncoderManifest } from '../config/index.js';
+import { InputError } from '../core/index.js';
+import type { Frame } from '../render/index.js';
+import { checkSession } from './checkSession.js';
+
+/** One thread and sequential execution: the same input gives the same bits. */
+export const DETERMINISTIC_SESSION: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+};
+
+/**
+ * The frozen feature encoder, run through onnxruntime-node: an RGB-D frame plus a mask channel in,
+ * a fixed-length feature vector that keeps the spatial grid out. Frames of another size are
+ * resampled (nearest pixel) to the encoder's input size.
+ */
+export class FeatureEncoder {
+  private readonly input: Float32Array;
+  private readonly size: [number, number];
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly manifest: EncoderManifest,
+  ) {
+    const [, , h, w] = manifest.input.shape;
+    this.size = [h, w];
+    this.input = new Float32Array(manifest.input.shape.reduce((a, b) => a * b, 1));
+  }
+
+  /** Loads and checks an encoder: its file exists and its tensors match the manifest. */
+  static async load(manifestPath: string): Promise<FeatureEncoder> {
+    const manifest = loadEncoderManifest(manifestPath);
+    if (manifest.input.shape.length !== 4 || manifest.input.shape[1] !== manifest.channels.length) {
+      throw new InputError(manifestPath, `input.shape must be [1, ${manifest.channels.length}, H, W] for channels ${manifest.channels.join(', ')}`);
+    }
+    const file = join(dirname(manifestPath), manifest.file);
+    if (!existsSync(file)) throw new InputError(manifestPath, `file: ${file} does not exist`);
+    const session = await ort.InferenceSession.create(file, DETERMINISTIC_SESSION);
+    checkSession(session, file, [manifest.input], [manifest.output]);
+    return new FeatureEncoder(session, manifest);
+  }
+
+  /** Length of the feature vector. */
+  get length(): number {
+    return this.manifest.output.shape.reduce((a, b) => a * b, 1);
+  }
+
+  /** Fails with one line when a consumer (a policy) expects features of another length. */
+  expectLength(expected: number, who: string): void {
+    if (expected !== this.length) {
+      throw new InputError(who, `expects ${expected} encoder features, but the encoder (${this.manifest.file}) gives ${this.length}`);
+    }
+  }
+
+  /** Features of a frame, with an optional mask channel (zeros without one). */
+  async encode(frame: Frame, mask: Uint8Array | null = null): Promise<Float32Array> {
+    this.fill(frame, mask);
+    const tensor = new ort.Tensor('float32', this.input, this.manifest.input.shape);
+    const out = await this.session.run({ [this.manifest.input.name]: tensor });
+    return Float32Array.from(out[this.manifest.output.name].data as Float32Array);
+  }
+
+  private fill(frame: Frame, mask: Uint8Array | null): void {
+    const [h, w] = this.size;
+    const plane = h * w;
+    const maxDepth = this.manifest.maxDepth;
+    const x = this.input;
+    for (let v = 0; v < h; v++) {
+      const sv = Math.floor(((v + 0.5) * frame.height) / h);
+      for (let u = 0; u < w; u++) {
+        const s = sv * frame.width + Math.floor(((u + 0.5) * frame.width) / w);
+        const p = v * w + u;
+        x[p] = frame.rgb[3 * s] / 255 - 0.5;
+        x[plane + p] = frame.rgb[3 * s + 1] / 255 - 0.5;
+        x[2 * plane + p] = frame.rgb[3 * s + 2] / 255 - 0.5;
+        const d = frame.depth[s];
+        x[3 * plane + p] = Number.isFinite(d) ? Math.min(d, maxDepth) / maxDepth : 1;
+        x[4 * plane + p] = mask ? mask[s] : 0;
+      }
+    }
+  }
+}

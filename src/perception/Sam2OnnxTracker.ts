@@ -1,0 +1,211 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { loadSam2Manifest, type Sam2Manifest, type Sam2Module } from '../config/index.js';
+import { InputError } from '../core/index.js';
+import type { Frame } from '../render/index.js';
+import { boxProblem, boxWhere, type Box } from './Box.js';
+import { checkSession, type TensorSpec } from './checkSession.js';
+import { DETERMINISTIC_SESSION } from './FeatureEncoder.js';
+import { isBlackedOut, maskDescriptor } from './maskDescriptor.js';
+import type { PromptableTracker, TrackResult } from './PromptableTracker.js';
+
+type Tensors = Record<string, ort.Tensor>;
+
+/** One memory bank entry: what the memory encoder and the decoder produced for a frame. */
+interface MemoryEntry {
+  features: ort.Tensor;
+  posEnc: ort.Tensor | null;
+  pointer: ort.Tensor;
+}
+
+/** SAM2's point labels: 2 and 3 are a box's top-left and bottom-right corners; -1 is padding. */
+const BOX_LABELS = [2, 3];
+const PADDING_LABEL = -1;
+
+/**
+ * The real SAM2 video tracker through onnxruntime-node, for users who bring exported weights (none
+ * can be downloaded here). It runs the four-module split of the common public exporters, wired by
+ * a manifest (see Sam2Manifest): per frame, the image encoder; then memory attention over the bank
+ * (skipped on the prompt frame); the image decoder, prompted with the box's two corners on the
+ * first frame only; and the memory encoder, whose output joins the bank (the prompt frame is kept
+ * for good, the recent frames roll).
+ */
+export class Sam2OnnxTracker implements PromptableTracker {
+  readonly name = 'sam2';
+  private prompt: MemoryEntry | null = null;
+  private recent: MemoryEntry[] = [];
+  private box: Box | null = null;
+  private lastDescriptor: Float32Array | null = null;
+
+  private constructor(
+    private readonly manifest: Sam2Manifest,
+    private readonly sessions: Record<Sam2Module, ort.InferenceSession>,
+  ) {}
+
+  /** Loads the four modules and checks their tensors against the manifest. */
+  static async load(manifestPath: string): Promise<Sam2OnnxTracker> {
+    const manifest = loadSam2Manifest(manifestPath);
+    const sessions = {} as Record<Sam2Module, ort.InferenceSession>;
+    for (const [role, spec] of Object.entries(manifest.modules) as [Sam2Module, Sam2Manifest['modules'][Sam2Module]][]) {
+      const file = join(dirname(manifestPath), spec.file);
+      if (!existsSync(file)) throw new InputError(manifestPath, `modules.${role}.file: ${file} does not exist`);
+      sessions[role] = await ort.InferenceSession.create(file, DETERMINISTIC_SESSION);
+      checkSession(sessions[role], file, specs(spec.inputs), specs(spec.outputs));
+    }
+    return new Sam2OnnxTracker(manifest, sessions);
+  }
+
+  /** Frames in the memory bank now, the prompt frame included. */
+  get memorySize(): number {
+    return (this.prompt ? 1 : 0) + this.recent.length;
+  }
+
+  async init(frame: Frame, box: Box): Promise<TrackResult> {
+    const problem = boxProblem(box, frame.width, frame.height);
+    if (problem) throw new InputError('prompt box', problem);
+    this.prompt = null;
+    this.recent = [];
+    this.box = box;
+    this.lastDescriptor = null;
+    return this.track(frame);
+  }
+
+  async track(frame: Frame): Promise<TrackResult> {
+    const m = this.manifest.modules;
+    const image = await this.run('imageEncoder', { image: this.preprocess(frame) });
+    const first = this.prompt === null;
+    const imageEmbed = first ? image.pixFeat : (await this.run('memoryAttention', this.memoryInputs(image))).pixFeatWithMem;
+    const decoded = await this.run('imageDecoder', {
+      ...this.pointInputs(first, frame),
+      imageEmbed,
+      ...(m.imageDecoder.inputs.highRes0 && image.highRes0 ? { highRes0: image.highRes0 } : {}),
+      ...(m.imageDecoder.inputs.highRes1 && image.highRes1 ? { highRes1: image.highRes1 } : {}),
+    });
+    const memory = await this.run('memoryEncoder', { maskForMem: decoded.maskForMem, pixFeat: image.pixFeat });
+    this.remember({ features: memory.maskmemFeatures, posEnc: memory.maskmemPosEnc ?? null, pointer: decoded.objectPointer }, first);
+
+    const { mask, score } = this.postprocess(decoded.predMask, frame);
+    const blind = isBlackedOut(frame);
+    // On a blacked-out frame the colours and depths under the mask are gone: keep the last ones.
+    const descriptor = maskDescriptor(frame, mask, score, blind);
+    if (blind && this.lastDescriptor) descriptor.set(this.lastDescriptor.subarray(7, 11), 7);
+    else this.lastDescriptor = descriptor;
+    return {
+      mask,
+      box: boxWhere(frame.width, frame.height, (i) => mask[i] === 1),
+      score,
+      embedding: Float32Array.from(decoded.objectPointer.data as Float32Array),
+      descriptor,
+      fromMemory: blind,
+    };
+  }
+
+  /** Runs a module with inputs given by role; returns its outputs by role. */
+  private async run(module: Sam2Module, inputs: Tensors): Promise<Tensors> {
+    const spec = this.manifest.modules[module] as { inputs: Record<string, TensorSpec | undefined>; outputs: Record<string, TensorSpec | undefined> };
+    const feeds: Tensors = {};
+    for (const [role, tensor] of Object.entries(inputs)) {
+      const name = spec.inputs[role]?.name;
+      if (name) feeds[name] = tensor;
+    }
+    const out = await this.sessions[module].run(feeds);
+    const byRole: Tensors = {};
+    for (const [role, t] of Object.entries(spec.outputs)) if (t && out[t.name]) byRole[role] = out[t.name];
+    return byRole;
+  }
+
+  private memoryInputs(image: Tensors): Tensors {
+    const bank = [this.prompt!, ...this.recent];
+    const inputs: Tensors = {
+      currentFeat: image.visionFeat ?? image.pixFeat,
+      memory: concat0(bank.map((e) => e.features)),
+      objectPointers: concat0(bank.map((e) => e.pointer)),
+    };
+    if (image.visionPosEmbed) inputs.currentPosEmbed = image.visionPosEmbed;
+    if (bank.every((e) => e.posEnc)) inputs.memoryPosEmbed = concat0(bank.map((e) => e.posEnc!));
+    return inputs;
+  }
+
+  /** The box's corners on the prompt frame, scaled to the encoder's image; a padding point after. */
+  private pointInputs(first: boolean, frame: Frame): Tensors {
+    const s = this.manifest.imageSize;
+    const b = this.box!;
+    const coords = first
+      ? [(b.x0 / frame.width) * s, (b.y0 / frame.height) * s, (b.x1 / frame.width) * s, (b.y1 / frame.height) * s]
+      : [0, 0, 0, 0];
+    const labels = first ? BOX_LABELS : [PADDING_LABEL, PADDING_LABEL];
+    return {
+      pointCoords: new ort.Tensor('float32', Float32Array.from(coords), [1, 2, 2]),
+      pointLabels: new ort.Tensor('float32', Float32Array.from(labels), [1, 2]),
+    };
+  }
+
+  private remember(entry: MemoryEntry, first: boolean): void {
+    if (first) this.prompt = entry;
+    else {
+      this.recent.push(entry);
+      if (this.recent.length > this.manifest.memoryFrames) this.recent.shift();
+    }
+  }
+
+  /** Bilinear resize to the encoder's square size, then ImageNet normalisation, NCHW. */
+  private preprocess(frame: Frame): ort.Tensor {
+    const s = this.manifest.imageSize;
+    const { mean, std } = this.manifest;
+    const out = new Float32Array(3 * s * s);
+    for (let v = 0; v < s; v++) {
+      const fy = Math.min(frame.height - 1, Math.max(0, ((v + 0.5) * frame.height) / s - 0.5));
+      const y0 = Math.floor(fy), y1 = Math.min(frame.height - 1, y0 + 1), wy = fy - y0;
+      for (let u = 0; u < s; u++) {
+        const fx = Math.min(frame.width - 1, Math.max(0, ((u + 0.5) * frame.width) / s - 0.5));
+        const x0 = Math.floor(fx), x1 = Math.min(frame.width - 1, x0 + 1), wx = fx - x0;
+        for (let c = 0; c < 3; c++) {
+          const at = (x: number, y: number) => frame.rgb[3 * (y * frame.width + x) + c];
+          const value = (at(x0, y0) * (1 - wx) + at(x1, y0) * wx) * (1 - wy) + (at(x0, y1) * (1 - wx) + at(x1, y1) * wx) * wy;
+          out[c * s * s + v * s + u] = (value / 255 - mean[c]) / std[c];
+        }
+      }
+    }
+    return new ort.Tensor('float32', out, [1, 3, s, s]);
+  }
+
+  /** The predicted mask's logits (last two dims), resampled to the frame and thresholded. */
+  private postprocess(pred: ort.Tensor, frame: Frame): { mask: Uint8Array; score: number } {
+    const dims = pred.dims;
+    const h = dims[dims.length - 2];
+    const w = dims[dims.length - 1];
+    const logits = pred.data as Float32Array;
+    const mask = new Uint8Array(frame.width * frame.height);
+    let sum = 0;
+    let n = 0;
+    for (let y = 0; y < frame.height; y++) {
+      const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / frame.height));
+      for (let x = 0; x < frame.width; x++) {
+        const logit = logits[sy * w + Math.min(w - 1, Math.floor(((x + 0.5) * w) / frame.width))];
+        if (logit > this.manifest.maskThreshold) {
+          mask[y * frame.width + x] = 1;
+          sum += 1 / (1 + Math.exp(-logit));
+          n++;
+        }
+      }
+    }
+    return { mask, score: n ? sum / n : 0 };
+  }
+}
+
+function specs(record: Record<string, TensorSpec | undefined>): TensorSpec[] {
+  return Object.values(record).filter((t): t is TensorSpec => t !== undefined);
+}
+
+/** Tensors concatenated along axis 0 (their other dimensions must agree). */
+function concat0(tensors: ort.Tensor[]): ort.Tensor {
+  const rest = tensors[0].dims.slice(1);
+  const data = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
+  let offset = 0;
+  for (const t of tensors) {
+    data.set(t.data as Float32Array, offset);
+    offset += t.size;
+  }
+  return new ort.Tensor('float32', data, [tensors.reduce((n, t) => n + t.dims[0], 0), ...rest]);
+}

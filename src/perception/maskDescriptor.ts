@@ -1,0 +1,42 @@
+import type { Frame } from '../render/index.js';
+
+/** Length of `maskDescriptor`'s output. */
+export const DESCRIPTOR_SIZE = 13;
+
+/**
+ * What a mask says about its object, for any tracker: [cx, cy, w, h, area, cos 2θ, sin 2θ,
+ * depth, r, g, b, score, fromMemory]. Position, size and area as fractions of the image; θ the
+ * mask's principal axis; depth the mean metric depth inside the mask; colour the mean RGB in
+ * [0, 1]. Zeros for an empty mask.
+ */
+export function maskDescriptor(frame: Frame, mask: Uint8Array, score: number, fromMemory: boolean): Float32Array {
+  const w = frame.width;
+  let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, sd = 0, dn = 0, r = 0, g = 0, b = 0;
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const x = i % w;
+    const y = (i - x) / w;
+    n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    const d = frame.depth[i];
+    if (d > 0 && Number.isFinite(d)) { sd += d; dn++; }
+    r += frame.rgb[3 * i]; g += frame.rgb[3 * i + 1]; b += frame.rgb[3 * i + 2];
+  }
+  const out = new Float32Array(DESCRIPTOR_SIZE);
+  if (n === 0) return out;
+  const cx = sx / n, cy = sy / n;
+  const angle2 = Math.atan2(2 * (sxy / n - cx * cy), sxx / n - cx * cx - (syy / n - cy * cy));
+  out.set([cx / w, cy / frame.height, (x1 - x0 + 1) / w, (y1 - y0 + 1) / frame.height, n / mask.length, Math.cos(angle2), Math.sin(angle2), dn ? sd / dn : 0, r / n / 255, g / n / 255, b / n / 255, score, fromMemory ? 1 : 0]);
+  return out;
+}
+
+/** A frame the occlusion took away: every depth is zero (a rendered frame never has depth 0). */
+export function isBlackedOut(frame: Frame): boolean {
+  const d = frame.depth;
+  for (let i = 0; i < d.length; i += 97) if (d[i] !== 0) return false;
+  return d.every((v) => v === 0);
+}
