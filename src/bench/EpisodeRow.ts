@@ -29,6 +29,9 @@ export const EPISODE_COLUMNS = [
   'escaped_at_reset',
   'target_fallback',
   'success_at_reset',
+  'prompt_iou',
+  'track_iou',
+  'track_iou_blind',
   'state_hash',
 ] as const;
 
@@ -62,6 +65,9 @@ export function toEpisodeRow(r: EpisodeResult, occlusionMode: OcclusionMode = { 
     escaped_at_reset: String(r.reset.escapedAtReset),
     target_fallback: flag(r.reset.targetFallback),
     success_at_reset: r.reset.successAtReset.join(';'),
+    prompt_iou: fixed(r.tracking?.promptIou ?? null, 3),
+    track_iou: fixed(r.tracking?.trackIou ?? null, 3),
+    track_iou_blind: fixed(r.tracking?.trackIouBlind ?? null, 3),
     state_hash: r.stateHash,
   };
 }

@@ -1,4 +1,5 @@
-export { runEpisode, type EpisodeResult, type EpisodeHooks } from './runEpisode.js';
+export { runEpisode, combineHooks, detectPrompt, type EpisodeResult, type EpisodeHooks } from './runEpisode.js';
+export { TrackingProbe, type TrackingMetrics } from './TrackingProbe.js';
 export { renderEpisode, type RenderOptions } from './renderEpisode.js';
 export { EPISODE_COLUMNS, toEpisodeRow, type EpisodeRow, type EpisodeColumn } from './EpisodeRow.js';
 export { wilsonInterval } from './wilson.js';
@@ -9,5 +10,6 @@ export { Progress } from './Progress.js';
 export { runEval, evalKeys, prepareOutDir, type EvalOptions } from './runEval.js';
 export { environmentFacts } from './runManifest.js';
 export { parseOcclusionMode, formatOcclusionMode, type OcclusionMode } from '../env/index.js';
+export { parseTrackerChoice, formatTrackerChoice, type TrackerChoice } from '../perception/index.js';
 export { loadTask, tasksDir } from './loadTask.js';
 export { projectPackage } from './projectPackage.js';

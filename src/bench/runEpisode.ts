@@ -3,6 +3,7 @@ import type { Action, Env, Observation, Outcome, ResetInfo } from '../env/index.
 import { IdsDetector, type Box } from '../perception/index.js';
 import type { Policy, RobotInfo } from '../policy/index.js';
 import { objectSegmentId } from '../render/index.js';
+import type { TrackingMetrics } from './TrackingProbe.js';
 
 /** Everything one episode produced, before it becomes a CSV row. */
 export interface EpisodeResult {
@@ -16,12 +17,16 @@ export interface EpisodeResult {
   steps: number;
   /** Hash of the exact physics state at the end. */
   stateHash: string;
+  /** Perception's tracking quality, when a tracking probe ran beside the policy. */
+  tracking?: TrackingMetrics;
 }
 
-/** Hooks into the loop, for recorders; they must not change what happens. */
+/** Hooks into the loop, for recorders and probes; they must not change what happens. */
 export interface EpisodeHooks {
+  /** Called once the env is reset, before the policy acts. */
+  onReset?(observation: Observation, info: ResetInfo, key: EpisodeKey): void | Promise<void>;
   /** Called with each observation the policy acted on and the gripper command it chose. */
-  onStep?(observation: Observation, gripperCommand: number): void;
+  onStep?(observation: Observation, gripperCommand: number): void | Promise<void>;
 }
 
 const NO_ACTION: Action = { x: NaN, y: NaN, z: NaN, yaw: NaN, gripper: NaN };
@@ -34,6 +39,7 @@ const NO_ACTION: Action = { x: NaN, y: NaN, z: NaN, yaw: NaN, gripper: NaN };
  */
 export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hooks: EpisodeHooks = {}): Promise<EpisodeResult> {
   const { observation, info } = env.reset(key);
+  await hooks.onReset?.(observation, info, key);
   const prompt = policy.prompted ? detectPrompt(env, key, observation, info) : undefined;
   if (prompt === null) {
     const outcome: Outcome = { successTarget: false, successAny: false, liftedObject: null, failureReason: 'no_prompt', graspError: null, closingPoint: null };
@@ -44,7 +50,7 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
   for (;;) {
     const chunk = await policy.act(obs);
     const action = chunk[0] ?? NO_ACTION;
-    hooks.onStep?.(obs, action.gripper);
+    await hooks.onStep?.(obs, action.gripper);
     const result = env.step(action);
     if (result.outcome) {
       return { key, policy: policy.name, reset: info, outcome: result.outcome, prompt, steps: result.observation.t, stateHash: env.stateHash() };
@@ -53,8 +59,11 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
   }
 }
 
-/** The simulated upstream detector's box, seeded by the scene so every policy gets the same one. */
-function detectPrompt(env: Env, key: EpisodeKey, observation: Observation, info: ResetInfo): Box | null {
+/**
+ * The simulated upstream detector's box around the target in the t = 0 scene frame, seeded by the
+ * scene so every policy (and every probe) gets the same one.
+ */
+export function detectPrompt(env: Env, key: EpisodeKey, observation: Observation, info: ResetInfo): Box | null {
   const detector = new IdsDetector(env.task.spec.perception.detector, sceneRng(key).stream('detector'));
   return detector.detect(observation.frames.scene, objectSegmentId(info.target));
 }
@@ -62,4 +71,16 @@ function detectPrompt(env: Env, key: EpisodeKey, observation: Observation, info:
 function robotInfo(env: Env): RobotInfo {
   const { gripper, control } = env.task.spec;
   return { controlHz: control.controlHz, maxOpening: gripper.maxOpening, maxSpeed: gripper.maxSpeed, maxYawRate: gripper.maxYawRate };
+}
+
+/** Several hooks as one, called in order. */
+export function combineHooks(...all: EpisodeHooks[]): EpisodeHooks {
+  return {
+    async onReset(observation, info, key) {
+      for (const h of all) await h.onReset?.(observation, info, key);
+    },
+    async onStep(observation, gripper) {
+      for (const h of all) await h.onStep?.(observation, gripper);
+    },
+  };
 }

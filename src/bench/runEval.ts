@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { InputError, sha256Hex, type EpisodeKey, type ObjectCount } from '../core/index.js';
 import { formatOcclusionMode, GraspEnv, OcclusionWrapper, type OcclusionMode } from '../env/index.js';
 import { createPolicy } from '../policy/index.js';
+import { formatTrackerChoice, trackerFactory, type TrackerChoice } from '../perception/index.js';
+import { TrackingProbe } from './TrackingProbe.js';
 import type { Task } from '../sim/index.js';
 import { AppendOnlyCsv, writeCsvAtomic } from './csvFiles.js';
 import { EPISODE_COLUMNS, toEpisodeRow, type EpisodeRow } from './EpisodeRow.js';
@@ -25,6 +27,8 @@ export interface EvalOptions {
   command: string;
   /** Label of the progress bar. */
   label?: string;
+  /** Run this tracker beside the policy and record its tracking quality (prompt_iou, track_iou). */
+  tracker?: TrackerChoice;
 }
 
 /** The episode keys of an eval: indices 0..n-1 of one cell. */
@@ -49,6 +53,7 @@ export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
   const { task, outDir } = options;
   const policy = createPolicy(options.policy);
   const keys = evalKeys(task, options.objects, options.occlusion, options.episodes);
+  const makeTracker = options.tracker ? await trackerFactory(options.tracker, task.spec) : null;
   prepareOutDir(outDir);
   const started = Date.now();
   const env = new OcclusionWrapper(await GraspEnv.create(task), options.occlusion, options.occlusionMode);
@@ -57,7 +62,10 @@ export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
   const progress = new Progress(options.label ?? `${options.policy} on ${task.spec.id}`, keys.length);
   try {
     for (const key of keys) {
-      const row = toEpisodeRow(await runEpisode(env, policy, key), options.occlusionMode);
+      const probe = makeTracker ? new TrackingProbe(env, makeTracker) : null;
+      const result = await runEpisode(env, policy, key, probe ?? {});
+      if (probe) result.tracking = probe.metrics();
+      const row = toEpisodeRow(result, options.occlusionMode);
       rows.push(row);
       await log.append(row);
       progress.tick(row.success_target === '1');
@@ -79,6 +87,7 @@ export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
     objects: options.objects,
     occlusion: options.occlusion,
     occlusionMode: formatOcclusionMode(options.occlusionMode),
+    tracker: options.tracker ? formatTrackerChoice(options.tracker) : null,
     startedAt: new Date(started).toISOString(),
     wallSeconds,
     episodesPerSecond: options.episodes / wallSeconds,

@@ -1,6 +1,6 @@
 import { formatSummaryTable, loadTask, runEval } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
-import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required } from './flags.js';
+import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 
 export const summary = 'run one policy on one task and write episodes.csv, summary.csv and run.json';
 
@@ -11,7 +11,9 @@ export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episo
   --episodes  number of episodes, 1 to 100000 (default: 100)
   --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)
   --out       output folder (default: results/<policy>-<task>)
-${OCCLUSION_USAGE}`;
+${OCCLUSION_USAGE}
+${TRACKER_USAGE}; with it, a tracking probe runs beside
+                    the policy and rows record prompt_iou, track_iou and track_iou_blind`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
@@ -20,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     episodes: { type: 'string' },
     objects: { type: 'string' },
     out: { type: 'string' },
+    tracker: { type: 'string' },
     ...OCCLUSION_FLAGS,
   });
   if (values.help) return (console.log(usage), 0);
@@ -29,7 +32,8 @@ export async function run(argv: string[]): Promise<number> {
   const objects = objectsFlag(values.objects, taskObjectCount(task.spec));
   const { occlusion, occlusionMode } = occlusionFlags(values);
   const outDir = values.out ?? `results/${policy}-${task.spec.id}`;
-  const rows = await runEval({ task, policy, episodes, objects, occlusion, occlusionMode, outDir, command: ['sam2grasp', 'eval', ...argv].join(' ') });
+  const tracker = trackerFlag(values.tracker);
+  const rows = await runEval({ task, policy, episodes, objects, occlusion, occlusionMode, tracker, outDir, command: ['sam2grasp', 'eval', ...argv].join(' ') });
   console.log(formatSummaryTable(rows));
   console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, run.json`);
   return 0;

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseObjectCount, type ObjectCount } from '../core/index.js';
 import { MAX_OBJECTS } from '../config/index.js';
-import { parseOcclusionMode } from '../bench/index.js';
+import { parseOcclusionMode, parseTrackerChoice, type TrackerChoice } from '../bench/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -81,4 +81,11 @@ export function occlusionFlags(values: { occlusion?: string | boolean; 'occlusio
     occlusion: fractionFlag(text(values.occlusion), '--occlusion', 0),
     occlusionMode: parseOcclusionMode(text(values['occlusion-mode']) ?? 'frames'),
   };
+}
+
+export const TRACKER_USAGE = `  --tracker         sim (simulated SAM2, the default) or sam2:path/to/manifest.json (a SAM2 ONNX export)`;
+
+/** `--tracker sim|sam2:MANIFEST`, or undefined when not given. */
+export function trackerFlag(value: string | undefined): TrackerChoice | undefined {
+  return value === undefined ? undefined : parseTrackerChoice(value);
 }

@@ -1,6 +1,6 @@
 import { loadTask, renderEpisode } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
-import { intFlag, objectsFlag, parseFlags, required } from './flags.js';
+import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 
 export const summary = 'run one episode and write pictures of what the cameras see (PNG contact sheets, GIF)';
 
@@ -12,9 +12,12 @@ export const usage = `usage: sam2grasp render --task TASK [--seed N] [--policy N
   --objects  object count or range (default: the task's)
   --step     control step of the contact sheet (default: when the gripper starts to close)
   --out      output folder (default: results/render-<task>-<seed>)
+${OCCLUSION_USAGE}
+${TRACKER_USAGE}
 
-Writes sheet-t000.png and sheet-tNNN.png (rows: scene and wrist camera; columns: RGB, depth,
-segment ids) and episode.gif (both cameras, every control step).`;
+Writes sheet-t000.png and sheet-tNNN.png (rows: scene and wrist camera; columns: RGB as the policy
+sees it, the same with the tracked mask (cyan when seen, orange when carried from memory) and the
+prompt box (green), depth, segment ids) and episode.gif (scene with overlay, wrist; every step).`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
@@ -24,6 +27,8 @@ export async function run(argv: string[]): Promise<number> {
     objects: { type: 'string' },
     step: { type: 'string' },
     out: { type: 'string' },
+    tracker: { type: 'string' },
+    ...OCCLUSION_FLAGS,
   });
   if (values.help) return (console.log(usage), 0);
   const task = loadTask(required(values.task, '--task'));
@@ -31,9 +36,13 @@ export async function run(argv: string[]): Promise<number> {
   const objects = objectsFlag(values.objects, taskObjectCount(task.spec));
   const step = values.step === undefined ? undefined : intFlag(values.step, '--step', 0, 0, 100_000);
   const outDir = values.out ?? `results/render-${task.spec.id}-${index}`;
-  const key = { task: task.spec.id, objects, occlusion: 0, index };
-  const { files, outcome, steps } = await renderEpisode({ task, key, policy: values.policy ?? 'expert', outDir, step });
+  const { occlusion, occlusionMode } = occlusionFlags(values);
+  const tracker = trackerFlag(values.tracker) ?? { kind: 'sim' as const };
+  const key = { task: task.spec.id, objects, occlusion, index };
+  const { files, outcome, steps, tracking } = await renderEpisode({ task, key, policy: values.policy ?? 'expert', outDir, step, occlusionMode, tracker });
   const verdict = outcome.successTarget ? 'success' : `failure (${outcome.failureReason})`;
-  console.log(`${verdict} after ${steps} steps; wrote\n${files.map((f) => `  ${f}`).join('\n')}`);
+  const iou = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+  console.log(`${verdict} after ${steps} steps; prompt IoU ${iou(tracking.promptIou)}, tracking IoU ${iou(tracking.trackIou)} (blacked-out steps ${iou(tracking.trackIouBlind)})`);
+  console.log(`wrote\n${files.map((f) => `  ${f}`).join('\n')}`);
   return 0;
 }

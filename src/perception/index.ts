@@ -8,3 +8,4 @@ export { FeatureEncoder, DETERMINISTIC_SESSION } from './FeatureEncoder.js';
 export { checkSession, type TensorSpec } from './checkSession.js';
 export { conditionedFeatures, conditionedLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
 export { Sam2OnnxTracker } from './Sam2OnnxTracker.js';
+export { parseTrackerChoice, formatTrackerChoice, trackerFactory, type TrackerChoice } from './trackerChoice.js';

@@ -99,3 +99,30 @@ export function contactSheet(rows: RgbImage[][], scale = 2, gap = 4): RgbImage {
   );
   return { width, height, data };
 }
+
+/**
+ * A copy of the image with a mask tinted in (`alpha` of `tint`) and box outlines drawn (1 px).
+ * Boxes are in pixels, right and bottom edges exclusive.
+ */
+export function overlay(
+  image: RgbImage,
+  mask: Uint8Array | null,
+  tint: readonly [number, number, number],
+  boxes: { x0: number; y0: number; x1: number; y1: number; colour: readonly [number, number, number] }[] = [],
+  alpha = 0.45,
+): RgbImage {
+  const data = image.data.slice();
+  if (mask) {
+    for (let i = 0; i < mask.length; i++) {
+      if (!mask[i]) continue;
+      for (let c = 0; c < 3; c++) data[3 * i + c] = Math.round(data[3 * i + c] * (1 - alpha) + tint[c] * alpha);
+    }
+  }
+  for (const b of boxes) {
+    const x0 = Math.max(0, Math.floor(b.x0)), x1 = Math.min(image.width - 1, Math.ceil(b.x1) - 1);
+    const y0 = Math.max(0, Math.floor(b.y0)), y1 = Math.min(image.height - 1, Math.ceil(b.y1) - 1);
+    for (let x = x0; x <= x1; x++) for (const y of [y0, y1]) data.set(b.colour, 3 * (y * image.width + x));
+    for (let y = y0; y <= y1; y++) for (const x of [x0, x1]) data.set(b.colour, 3 * (y * image.width + x));
+  }
+  return { width: image.width, height: image.height, data };
+}

@@ -6,5 +6,5 @@ export { SceneMirror, geometryFor, makeSceneCamera } from './SceneMirror.js';
 export { cameraModelOf } from './cameraModel.js';
 export { countSegments } from './countSegments.js';
 export { checkCameras } from './checkCameras.js';
-export { type RgbImage, depthToRgb, idsToRgb, rgbOf, segmentColour, contactSheet } from './colourMaps.js';
+export { type RgbImage, depthToRgb, idsToRgb, rgbOf, segmentColour, contactSheet, overlay } from './colourMaps.js';
 export { writePng, writeGif } from './imageFiles.js';
