@@ -9,7 +9,9 @@ import { environmentFacts, loadTask, runEpisode, writeFileAtomic } from '../src/
 import { sceneRng, STREAMS } from '../src/core/index.js';
 import { GraspEnv } from '../src/env/index.js';
 import { ScriptedExpert } from '../src/policy/index.js';
-import { SceneMirror, SoftwareRenderer } from '../src/render/index.js';
+import { cloneFrame, objectSegmentId, SceneMirror, SoftwareRenderer } from '../src/render/index.js';
+import { conditionedFeatures, FeatureEncoder, IdsDetector, SimulatedSam2 } from '../src/perception/index.js';
+import { Rng } from '../src/core/index.js';
 import { GraspWorld, initPhysics, planLayout, type Layout, type Task } from '../src/sim/index.js';
 
 const PHYSICS_STEPS = 6000;
@@ -95,6 +97,56 @@ async function renderMemory() {
   return { samples, rssGrowthMiB: +(last.rssMiB - first.rssMiB).toFixed(2), garbageCollections: collections };
 }
 
+/**
+ * Perception per control step at 128 x 128, one core, on the scene frames of real episodes
+ * (rendering excluded: it is measured above): the simulated tracker, the encoder alone, and both
+ * as SAM2Grasp's tracker conditioning uses them.
+ */
+async function perceptionCost() {
+  const task = loadTask('cubes');
+  const env = await GraspEnv.create(task);
+  const encoder = await FeatureEncoder.load('assets/models/encoder.json');
+  const episodes: { frames: ReturnType<typeof cloneFrame>[]; target: number }[] = [];
+  for (let index = 0; index < 10; index++) {
+    const key = { task: 'cubes', objects: { min: 3, max: 6 }, occlusion: 0, index };
+    const { observation, info } = env.reset(key);
+    const frames = [cloneFrame(observation.frames.scene)];
+    const target = env.privileged().objects[info.target].position;
+    for (let t = 1; t < 30; t++) frames.push(cloneFrame(env.step({ x: target.x, y: target.y, z: 0.3 - t * 0.008, yaw: 0, gripper: 0 }).observation.frames.scene));
+    episodes.push({ frames, target: objectSegmentId(info.target) });
+  }
+  env.close();
+  const time = async (run: (frames: (typeof episodes)[number]) => Promise<void>) => {
+    for (const e of episodes.slice(0, 2)) await run(e); // warm-up
+    const start = process.hrtime.bigint();
+    for (const e of episodes) await run(e);
+    const steps = episodes.reduce((n, e) => n + e.frames.length, 0);
+    return +(Number(process.hrtime.bigint() - start) / 1e6 / steps).toFixed(3);
+  };
+  const track = (e: (typeof episodes)[number]) => {
+    const box = new IdsDetector({ jitter: 1, scaleError: 0.05, missRate: 0 }, new Rng('perf')).detect(e.frames[0], e.target)!;
+    return { tracker: new SimulatedSam2(new Rng('perf-tracker'), task.spec.perception.tracker), box };
+  };
+  return {
+    trackerMsPerStep: await time(async (e) => {
+      const { tracker, box } = track(e);
+      await tracker.init(e.frames[0], box);
+      for (const f of e.frames.slice(1)) await tracker.track(f);
+    }),
+    encoderMsPerStep: await time(async (e) => {
+      for (const f of e.frames) await encoder.encode(f);
+    }),
+    trackerConditionedMsPerStep: await time(async (e) => {
+      const { tracker, box } = track(e);
+      let result = await tracker.init(e.frames[0], box);
+      for (const [t, f] of e.frames.entries()) {
+        if (t > 0) result = await tracker.track(f);
+        await conditionedFeatures('tracker', encoder, f, result);
+      }
+    }),
+  };
+}
+
 /** Expert episodes per second on one core, and the physics steps each took on average. */
 async function expertRate(taskName: string, min: number, max: number, episodes: number) {
   const env = await GraspEnv.create(loadTask(taskName));
@@ -125,6 +177,7 @@ const report = {
     [6, 20].flatMap((n) => [128, 256].map((size) => [`${n}_objects_${size}px`, renderRate(n, size, size === 128 ? 4000 : 2000)])),
   ),
   renderMemoryOver10kSteps: await renderMemory(),
+  perception128px: await perceptionCost(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length },
   ...environmentFacts(),
 };

@@ -31,6 +31,19 @@ describe('sam2grasp eval', () => {
     expect(run_.packages['@dimforge/rapier3d-deterministic-compat']).toBe('0.21.0');
     expect(first.stdout).toContain('success_target % [95% CI]');
   });
+
+  it('runs under occlusion with a tracking probe, and records the probe in every row', async () => {
+    const out = join(dir, 'occluded');
+    const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', '3', '--occlusion', '0.4', '--occlusion-mode', 'windows:3', '--tracker', 'sim', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const { records } = await readCsv(join(out, 'episodes.csv'));
+    for (const r of records) {
+      expect(r).toMatchObject({ occlusion: '0.4', occlusion_mode: 'windows:3' });
+      expect(Number(r.prompt_iou)).toBeGreaterThan(0.3);
+      expect(Number(r.track_iou)).toBeGreaterThan(0.2);
+    }
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).tracker).toBe('sim');
+  });
 });
 
 describe('bad input: one line naming the culprit, exit code 2, nothing written', () => {
@@ -69,6 +82,10 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
     ],
     ['a zero resolution', ['--task', task('zero-res', { ...cubes, cameras: { wrist: { width: 0 } } })], /zero-res\.json: cameras\.wrist\.width: Too small: expected number to be >=8 \(got 0\)/],
     ['a huge resolution', ['--task', task('huge-res', { ...cubes, cameras: { scene: { height: 4096 } } })], /huge-res\.json: cameras\.scene\.height: Too big: expected number to be <=1024 \(got 4096\)/],
+    ['an occlusion level of 1', ['--task', 'cubes', '--occlusion', '1'], /--occlusion: must be at least 0 and below 1, got 1/],
+    ['a malformed occlusion mode', ['--task', 'cubes', '--occlusion', '0.2', '--occlusion-mode', 'windows'], /--occlusion-mode: expected frames, windows:L or distractor:L/],
+    ['an unknown tracker', ['--task', 'cubes', '--tracker', 'sam3'], /--tracker: expected sim or sam2:path\/to\/manifest\.json, got "sam3"/],
+    ['a SAM2 manifest that does not exist', ['--task', 'cubes', '--tracker', 'sam2:/nowhere/sam2.json'], /\/nowhere\/sam2\.json: no such file/],
     ['a field of view out of range', ['--task', task('fov', { ...cubes, cameras: { scene: { fov: 179 } } })], /fov\.json: cameras\.scene\.fov: Too big: expected number to be <=150 \(got 179\)/],
   ])('%s', (_, args, message) => {
     const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
