@@ -1,6 +1,6 @@
-import type { Rng } from '../core/index.js';
+import { InputError, type Rng } from '../core/index.js';
 import { SEGMENT_IDS, type Frame } from '../render/index.js';
-import { boxArea, boxWhere, type Box } from './Box.js';
+import { boxArea, boxProblem, boxWhere, type Box } from './Box.js';
 import { DESCRIPTOR_SIZE, maskDescriptor } from './maskDescriptor.js';
 import type { PromptableTracker, TrackResult } from './PromptableTracker.js';
 
@@ -59,6 +59,8 @@ export class SimulatedSam2 implements PromptableTracker {
   ) {}
 
   async init(frame: Frame, box: Box): Promise<TrackResult> {
+    const problem = boxProblem(box, frame.width, frame.height);
+    if (problem) throw new InputError('prompt box', problem);
     this.trackedId = bestMatch(frame, box);
     this.bank = [];
     this.velocity = { x: 0, y: 0 };

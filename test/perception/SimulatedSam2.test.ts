@@ -39,6 +39,13 @@ describe('SimulatedSam2', () => {
     expect(tracker.trackedSegmentId).toBe(16);
   });
 
+  it('refuses an empty or out-of-image prompt box, as the ONNX tracker does', async () => {
+    const tracker = new SimulatedSam2(new Rng('x'), quiet);
+    const frame = frameWith([cube(16, 10, 10)]);
+    await expect(tracker.init(frame, { x0: 5, y0: 5, x1: 5, y1: 9 })).rejects.toThrow(/^prompt box: is empty/);
+    await expect(tracker.init(frame, { x0: -20, y0: 5, x1: -2, y1: 9 })).rejects.toThrow(/^prompt box: lies outside the 64 x 64 image/);
+  });
+
   it('fills, then rolls, its memory bank', async () => {
     const tracker = new SimulatedSam2(new Rng('b'), { ...quiet, memory: 3 });
     const frame = frameWith([cube(16, 10, 10)]);
