@@ -13,3 +13,4 @@ export { parseOcclusionMode, formatOcclusionMode, type OcclusionMode } from '../
 export { parseTrackerChoice, formatTrackerChoice, type TrackerChoice } from '../perception/index.js';
 export { loadTask, tasksDir } from './loadTask.js';
 export { projectPackage } from './projectPackage.js';
+export { policyFor, modelsDir } from './policyFor.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EpisodeKey } from '../core/index.js';
 import { CLOSING_COMMAND, GraspEnv, OcclusionWrapper, type OcclusionMode, type Outcome } from '../env/index.js';
 import { trackerFactory, type TrackerChoice } from '../perception/index.js';
-import { createPolicy } from '../policy/index.js';
+import { policyFor } from './policyFor.js';
 import { cloneFrame, contactSheet, depthToRgb, idsToRgb, overlay, rgbOf, writeGif, writePng, type Frame, type RgbImage } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import { combineHooks, runEpisode, type EpisodeHooks } from './runEpisode.js';
@@ -40,7 +40,7 @@ const PROMPT = [0, 255, 0] as const;
 export async function renderEpisode(options: RenderOptions): Promise<{ files: string[]; outcome: Outcome; steps: number; tracking: TrackingMetrics }> {
   const makeTracker = await trackerFactory(options.tracker, options.task.spec);
   const env = new OcclusionWrapper(await GraspEnv.create(options.task), options.key.occlusion, options.occlusionMode);
-  const policy = createPolicy(options.policy);
+  const policy = await policyFor(options.policy, options.task, options.tracker);
   mkdirSync(options.outDir, { recursive: true });
   const recorded: Recorded[] = [];
   const probe = new TrackingProbe(env, makeTracker);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, sha256Hex, type EpisodeKey, type ObjectCount } from '../core/index.js';
 import { formatOcclusionMode, GraspEnv, OcclusionWrapper, type OcclusionMode } from '../env/index.js';
-import { createPolicy } from '../policy/index.js';
+import { policyFor } from './policyFor.js';
 import { formatTrackerChoice, trackerFactory, type TrackerChoice } from '../perception/index.js';
 import { TrackingProbe } from './TrackingProbe.js';
 import type { Task } from '../sim/index.js';
@@ -51,7 +51,7 @@ export function prepareOutDir(outDir: string): void {
  */
 export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
   const { task, outDir } = options;
-  const policy = createPolicy(options.policy);
+  const policy = await policyFor(options.policy, task, options.tracker);
   const keys = evalKeys(task, options.objects, options.occlusion, options.episodes);
   const makeTracker = options.tracker ? await trackerFactory(options.tracker, task.spec) : null;
   prepareOutDir(outDir);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadEncoderManifest, type EncoderManifest } from '../config/index.js';
 import { InputError } from '../core/index.js';
@@ -38,7 +38,7 @@ export class FeatureEncoder {
     if (manifest.input.shape.length !== 4 || manifest.input.shape[1] !== manifest.channels.length) {
       throw new InputError(manifestPath, `input.shape must be [1, ${manifest.channels.length}, H, W] for channels ${manifest.channels.join(', ')}`);
     }
-    const file = join(dirname(manifestPath), manifest.file);
+    const file = resolve(dirname(manifestPath), manifest.file);
     if (!existsSync(file)) throw new InputError(manifestPath, `file: ${file} does not exist`);
     const session = await ort.InferenceSession.create(file, DETERMINISTIC_SESSION);
     checkSession(session, file, [manifest.input], [manifest.output]);

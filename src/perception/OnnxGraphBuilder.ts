@@ -21,8 +21,8 @@ export class OnnxGraphBuilder {
 
   constructor(private readonly name: string) {}
 
-  input(name: string, dims: Dim[]): string {
-    this.inputs.push(valueInfo(name, dims));
+  input(name: string, dims: Dim[], type: 'float' | 'double' = 'float'): string {
+    this.inputs.push(valueInfo(name, dims, type === 'float' ? FLOAT : onnx.TensorProto.DataType.DOUBLE));
     return name;
   }
 
@@ -61,10 +61,10 @@ export class OnnxGraphBuilder {
   }
 }
 
-function valueInfo(name: string, dims: Dim[]): onnxProto.onnx.IValueInfoProto {
+function valueInfo(name: string, dims: Dim[], elemType: number = FLOAT): onnxProto.onnx.IValueInfoProto {
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
   });
 }
 

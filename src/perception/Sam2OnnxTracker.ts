@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadSam2Manifest, type Sam2Manifest, type Sam2Module } from '../config/index.js';
 import { InputError } from '../core/index.js';
@@ -48,7 +48,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     const manifest = loadSam2Manifest(manifestPath);
     const sessions = {} as Record<Sam2Module, ort.InferenceSession>;
     for (const [role, spec] of Object.entries(manifest.modules) as [Sam2Module, Sam2Manifest['modules'][Sam2Module]][]) {
-      const file = join(dirname(manifestPath), spec.file);
+      const file = resolve(dirname(manifestPath), spec.file);
       if (!existsSync(file)) throw new InputError(manifestPath, `modules.${role}.file: ${file} does not exist`);
       sessions[role] = await ort.InferenceSession.create(file, DETERMINISTIC_SESSION);
       checkSession(sessions[role], file, specs(spec.inputs), specs(spec.outputs));

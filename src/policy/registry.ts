@@ -1,17 +1,40 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../core/index.js';
-import type { Policy } from './Policy.js';
+import { EnsembledPolicy } from './EnsembledPolicy.js';
 import { ScriptedExpert } from './expert/ScriptedExpert.js';
+import { OnnxChunkPolicy, type MakeTracker } from './onnx/OnnxChunkPolicy.js';
+import type { Policy } from './Policy.js';
 
-/** Policies by name. Learned policies join this list as they are trained and shipped. */
-const POLICIES: Record<string, () => Policy> = {
-  expert: () => new ScriptedExpert(),
-};
+/** The paper's learned policies, shipped as `<name>.json` + `<name>.onnx` in the models folder. */
+export const LEARNED_POLICIES = ['act', 'act-cvae', 'act-condition', 'sam2grasp'] as const;
 
-export const POLICY_NAMES: readonly string[] = Object.keys(POLICIES);
+export interface PolicyOptions {
+  /** Folder of the shipped heads (assets/models). */
+  modelsDir: string;
+  /** Makes the tracker a prompted policy uses (from `--tracker`). */
+  makeTracker: MakeTracker;
+  /** The task's control rate; a head trained at another one is refused. */
+  controlHz: number;
+}
 
-/** Makes the named policy; an unknown name is the user's error, reported against `where`. */
-export function createPolicy(name: string, where = '--policy'): Policy {
-  const make = POLICIES[name];
-  if (!make) throw new InputError(where, `unknown policy "${name}" (known: ${POLICY_NAMES.join(', ')})`);
-  return make();
+/** Policy names the CLI accepts besides `onnx:<manifest.json>`. */
+export function policyNames(modelsDir: string): string[] {
+  return ['expert', ...LEARNED_POLICIES.filter((n) => existsSync(join(modelsDir, `${n}.json`)))];
+}
+
+/**
+ * Makes the named policy: `expert`, a shipped learned policy, or `onnx:path/to/manifest.json`
+ * for any policy that follows the ONNX contract. Learned policies run under temporal
+ * ensembling and the asynchronous schedule their manifest asks for. An unknown name, or a
+ * broken contract, is the user's error, reported against `where`.
+ */
+export async function createPolicy(name: string, options: PolicyOptions, where = '--policy'): Promise<Policy> {
+  if (name === 'expert') return new ScriptedExpert();
+  const manifest = name.startsWith('onnx:') ? name.slice(5) : join(options.modelsDir, `${name}.json`);
+  if (!name.startsWith('onnx:') && !existsSync(manifest)) {
+    throw new InputError(where, `unknown policy "${name}" (known: ${policyNames(options.modelsDir).join(', ')}, or onnx:path/to/manifest.json)`);
+  }
+  const policy = await OnnxChunkPolicy.load(manifest, options.makeTracker, options.controlHz);
+  return new EnsembledPolicy(policy, policy.manifest.execution);
 }

@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTask, policyFor, runEpisode } from '../../src/bench/index.js';
+import { GraspEnv } from '../../src/env/index.js';
+import { OnnxGraphBuilder } from '../../src/perception/index.js';
+import { ROOT, sam2grasp, tempDir } from '../cli/helpers.js';
+
+const F = 2418;
+const K = 4;
+const ENCODER = join(ROOT, 'assets', 'models', 'encoder.json');
+
+/**
+ * A head that follows the contract and ignores its inputs: every action of every chunk is the
+ * normalised `bias` (0 everywhere by default, i.e. the action norm's mean).
+ */
+function writeHead(dir: string, options: { bias?: number[]; proprioType?: 'float' | 'double'; edit?: (m: any) => void } = {}): string {
+  const g = new OnnxGraphBuilder('head');
+  const features = g.input('features', [1, F]);
+  const proprio = g.input('proprio', [1, 7], options.proprioType);
+  const zero = g.node('Mul', [g.node('ReduceSum', [features], { keepdims: 1 }), g.weight('z', [1], [0])]);
+  const p = options.proprioType === 'double' ? g.node('Cast', [proprio], { to: 1 }) : proprio;
+  const flat = g.node('Add', [g.node('Add', [g.node('MatMul', [p, g.weight('w', [7, K * 5], new Float32Array(7 * K * 5))]), zero]), g.weight('b', [K * 5], options.bias ?? new Array(K * 5).fill(0))]);
+  g.node('Reshape', [flat, g.ints('shape', [1, K, 5])], {}, ['actions']);
+  g.output('actions', [1, K, 5]);
+  writeFileSync(join(dir, 'head.onnx'), g.build());
+  const manifest = {
+    name: 'hover',
+    file: 'head.onnx',
+    conditioning: 'none',
+    encoder: ENCODER,
+    inputs: { features: { name: 'features', shape: [1, F] }, proprio: { name: 'proprio', shape: [1, 7] } },
+    output: { name: 'actions', shape: [1, K, 5] },
+    proprioNorm: { mean: [0, 0, 0, 0, 0, 0, 0], std: [1, 1, 1, 1, 1, 1, 1] },
+    actionNorm: { mean: [0.05, -0.02, 0.22, 0.3, 0], std: [0.1, 0.1, 0.1, 1, 1] },
+    chunkSize: K,
+    controlHz: 10,
+  };
+  options.edit?.(manifest);
+  const path = join(dir, 'head.json');
+  writeFileSync(path, JSON.stringify(manifest));
+  return path;
+}
+
+const env = await GraspEnv.create(loadTask('cubes'));
+afterAll(() => env.close());
+
+describe('the ONNX policy contract', () => {
+  it('evaluates any ONNX that follows it: the hand goes where the head says', async () => {
+    const policy = await policyFor(`onnx:${writeHead(tempDir('head-'))}`, env.task);
+    const result = await runEpisode(env, policy, { task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 0 });
+    expect(result.outcome.failureReason).toBe('timeout');
+    const palm = env.world.gripper.palmPose();
+    expect(palm).toMatchObject({ x: expect.closeTo(0.05, 3), y: expect.closeTo(-0.02, 3), z: expect.closeTo(0.22, 3), yaw: expect.closeTo(0.3, 3) });
+  });
+
+  it('ends an episode with a NaN action as invalid_action, and the run goes on', async () => {
+    const policy = await policyFor(`onnx:${writeHead(tempDir('nan-'), { bias: new Array(K * 5).fill(NaN) })}`, env.task);
+    const first = await runEpisode(env, policy, { task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 1 });
+    expect(first.outcome.failureReason).toBe('invalid_action');
+    const second = await runEpisode(env, policy, { task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 2 });
+    expect(second.outcome.failureReason).toBe('invalid_action');
+  });
+
+  it.each([
+    ['a missing input', (m: any) => (m.inputs.proprio.name = 'state'), /head\.onnx: input "state" missing \(found features, proprio\)/],
+    ['a wrong output shape', (m: any) => (m.output.shape = [1, K, 4]), /head\.json: output: shape must be \[1, chunkSize = 4, 5\]/],
+    ['features the encoder cannot give', (m: any) => (m.inputs.features.shape = [1, 100]), /head\.json: inputs\.features: shape \[1, 100\], but the encoder .* gives \[1, 2418\]/],
+    ['another control rate', (m: any) => (m.controlHz = 20), /head\.json: controlHz: trained at 20 Hz, the task runs at 10 Hz/],
+  ])('fails at load, in one line, on %s', async (_, edit, message) => {
+    await expect(policyFor(`onnx:${writeHead(tempDir('bad-'), { edit })}`, env.task)).rejects.toThrow(message);
+  });
+
+  it('fails at load on a tensor of the wrong dtype', async () => {
+    await expect(policyFor(`onnx:${writeHead(tempDir('dtype-'), { proprioType: 'double' })}`, env.task)).rejects.toThrow(/head\.onnx: tensor "proprio" is float64, the contract is float32/);
+  });
+
+  it('is reported by the CLI as one line, exit code 2', () => {
+    const path = writeHead(tempDir('cli-'), { edit: (m) => (m.inputs.proprio.name = 'state') });
+    const out = join(tempDir('out-'), 'x');
+    const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', '1', '--policy', `onnx:${path}`, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
