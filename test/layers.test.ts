@@ -11,7 +11,7 @@ const ALLOWED: Record<string, string[]> = {
   render: ['core', 'config', 'sim'],
   env: ['core', 'config', 'sim', 'render'],
   perception: ['core', 'config', 'render'],
-  policy: ['core', 'env', 'perception'],
+  policy: ['core', 'config', 'env', 'perception'],
   learn: ['core', 'config', 'sim', 'render', 'env', 'perception', 'policy'],
   bench: ['core', 'config', 'sim', 'render', 'env', 'perception', 'policy'],
   cli: ['core', 'config', 'learn', 'bench'],
