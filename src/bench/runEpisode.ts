@@ -1,6 +1,6 @@
-import { sceneRng, type EpisodeKey } from '../core/index.js';
+import type { EpisodeKey } from '../core/index.js';
 import type { Action, Env, Observation, Outcome, ResetInfo } from '../env/index.js';
-import { IdsDetector, type Box } from '../perception/index.js';
+import { promptFor, type Box } from '../perception/index.js';
 import type { Policy, RobotInfo } from '../policy/index.js';
 import { objectSegmentId } from '../render/index.js';
 import type { TrackingMetrics } from './TrackingProbe.js';
@@ -64,8 +64,7 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
  * scene so every policy (and every probe) gets the same one.
  */
 export function detectPrompt(env: Env, key: EpisodeKey, observation: Observation, info: ResetInfo): Box | null {
-  const detector = new IdsDetector(env.task.spec.perception.detector, sceneRng(key).stream('detector'));
-  return detector.detect(observation.frames.scene, objectSegmentId(info.target));
+  return promptFor(env.task.spec.perception.detector, key, observation.frames.scene, objectSegmentId(info.target));
 }
 
 function robotInfo(env: Env): RobotInfo {

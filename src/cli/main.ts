@@ -12,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: () => import('./eval.js'),
   bench: () => import('./bench.js'),
   render: () => import('./render.js'),
+  collect: () => import('./collect.js'),
+  cache: () => import('./cache.js'),
+  train: () => import('./train.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

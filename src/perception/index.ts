@@ -9,3 +9,4 @@ export { checkSession, type TensorSpec } from './checkSession.js';
 export { conditionedFeatures, conditionedLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
 export { Sam2OnnxTracker } from './Sam2OnnxTracker.js';
 export { parseTrackerChoice, formatTrackerChoice, trackerFactory, type TrackerChoice } from './trackerChoice.js';
+export { promptFor } from './promptFor.js';

@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { loadTask, modelsDir, Progress } from '../bench/index.js';
+import { cacheFeatures, DemoStore } from '../learn/index.js';
+import { parseFlags, required } from './flags.js';
+
+export const summary = 'run the frozen perception once over stored demonstrations and cache their features';
+
+export const usage = `usage: sam2grasp cache --task TASK --demos DIR [--out DIR]
+
+Writes features-none.bin, features-box.bin, features-tracker.bin and cache.json (default: DIR/cache).`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { task: { type: 'string' }, demos: { type: 'string' }, out: { type: 'string' } });
+  if (values.help) return (console.log(usage), 0);
+  const task = loadTask(required(values.task, '--task'));
+  const demosDir = required(values.demos, '--demos');
+  const store = new DemoStore(demosDir);
+  const total = store.read().length;
+  const progress = new Progress('cache', total);
+  const index = await cacheFeatures(store, task, join(modelsDir(), 'encoder.json'), values.out ?? join(demosDir, 'cache'), () => progress.tick(true));
+  progress.stop();
+  console.log(`cached ${index.demos.reduce((n, d) => n + d.rows, 0)} steps of ${index.demos.length} demonstrations`);
+  return 0;
+}

@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { environmentFacts, loadTask, modelsDir, Progress, writeFileAtomic } from '../bench/index.js';
+import { taskObjectCount } from '../config/index.js';
+import { InputError } from '../core/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
+import { LEARNED_POLICIES } from '../policy/index.js';
+import { fractionFlag, intFlag, parseFlags } from './flags.js';
+
+export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
+
+export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--epochs N] [--only NAME,...] [--work DIR] [--out DIR]
+
+Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
+ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker)
+on the same demonstrations with the same budget, exports each to ONNX after a parity check, and
+writes <name>.onnx, <name>.json and training-<name>.json.
+
+  --task    task (default: cubes)      --demos   demonstrations (default: 250)
+  --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
+  --only    comma-separated heads to train (default: all four)
+  --work    demos and cache folder (default: results/train-<task>)
+  --out     where the heads go (default: assets/models)`;
+
+const SPECS = {
+  act: { conditioning: 'none', cvae: false },
+  'act-cvae': { conditioning: 'none', cvae: true },
+  'act-condition': { conditioning: 'box', cvae: false },
+  sam2grasp: { conditioning: 'tracker', cvae: false },
+} as const;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, {
+    task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' },
+  });
+  if (values.help) return (console.log(usage), 0);
+  const task = loadTask(values.task ?? 'cubes');
+  const demos = intFlag(values.demos, '--demos', 250, 1, 100_000);
+  const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
+  const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
+  const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
+  const unknown = names.find((n) => !(n in SPECS));
+  if (unknown) throw new InputError('--only', `unknown head "${unknown}" (heads: ${LEARNED_POLICIES.join(', ')})`);
+  const work = values.work ?? `results/train-${task.spec.id}`;
+  const out = values.out ?? modelsDir();
+  mkdirSync(out, { recursive: true });
+  const encoder = join(modelsDir(), 'encoder.json');
+  const started = Date.now();
+
+  const store = new DemoStore(join(work, 'demos'));
+  const collectProgress = new Progress('collect', demos);
+  const collected = await collectDemos({ task, objects: taskObjectCount(task.spec), demos, noisyShare, store, onDemo: () => collectProgress.tick(true) });
+  collectProgress.stop();
+  const cacheDir = join(work, 'cache');
+  const cacheFresh = existsSync(join(cacheDir, 'cache.json')) && JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')).demos.length === store.read().filter((d) => d.prompt).length;
+  const cacheStarted = Date.now();
+  if (!cacheFresh) {
+    const cacheProgress = new Progress('cache', store.read().length);
+    await cacheFeatures(store, task, encoder, cacheDir, () => cacheProgress.tick(true));
+    cacheProgress.stop();
+  }
+  const cacheSeconds = (Date.now() - cacheStarted) / 1000;
+
+  for (const name of names) {
+    const spec = SPECS[name as keyof typeof SPECS];
+    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
+    const parity = await shipHead(head, name, spec.conditioning, out, encoder);
+    const record: TrainingRecord = {
+      policy: name,
+      conditioning: spec.conditioning,
+      cvae: spec.cvae,
+      data: { task: task.spec.id, demos: collected.stored, episodesTried: collected.tried, noisyShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
+      training: { ...DEFAULT_TRAINING, epochs, config: head.config },
+      losses: head.losses,
+      wallSeconds: head.seconds,
+      parityMaxAbsDiff: parity,
+      packages: environmentFacts().packages as Record<string, string>,
+    };
+    writeFileAtomic(join(out, `training-${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    console.log(`${name}: ${epochs} epochs in ${head.seconds.toFixed(0)} s, validation loss ${head.losses.at(-1)?.validation.toFixed(4)}, parity ${parity.toExponential(1)}`);
+  }
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; heads in ${out}`);
+  return 0;
+}

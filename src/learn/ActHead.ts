@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../core/index.js';
+
+/** Sizes of the head. Shared by all four policies; `cvae` adds the style encoder and token. */
+export interface HeadConfig {
+  /** Encoder grid channels x rows x cols, and the object token's length. */
+  grid: [number, number, number];
+  objectLength: number;
+  proprioLength: number;
+  actionLength: number;
+  /** Grid cells pooled per side before they become tokens (8 x 8 -> 4 x 4 with 2). */
+  pool: number;
+  dModel: number;
+  ffn: number;
+  chunk: number;
+  cvae: boolean;
+  latent: number;
+}
+
+export const DEFAULT_HEAD: Omit<HeadConfig, 'cvae'> = {
+  grid: [37, 8, 8],
+  objectLength: 50,
+  proprioLength: 7,
+  actionLength: 5,
+  pool: 2,
+  dModel: 32,
+  ffn: 64,
+  chunk: 10,
+  latent: 8,
+};
+
+/** The trainable tensors, by name; the ONNX export reads them by the same names. */
+export type HeadParams = Record<string, tf.Variable>;
+
+export const LN_EPSILON = 1e-5;
+
+/** Seeded initialisation: Glorot-uniform weights, zero biases, unit LayerNorm gains. */
+export function initHead(config: HeadConfig, seed: string): HeadParams {
+  const rng = new Rng(seed);
+  const d = config.dModel;
+  const p: HeadParams = {};
+  const dense = (name: string, fanIn: number, fanOut: number) => {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const r = rng.stream(name);
+    p[`${name}.w`] = tf.variable(tf.tensor2d(Float32Array.from({ length: fanIn * fanOut }, () => r.uniform(-limit, limit)), [fanIn, fanOut]));
+    p[`${name}.b`] = tf.variable(tf.zeros([fanOut]));
+  };
+  const norm = (name: string) => {
+    p[`${name}.g`] = tf.variable(tf.ones([d]));
+    p[`${name}.b`] = tf.variable(tf.zeros([d]));
+  };
+  const table = (name: string, rows: number) => {
+    const r = rng.stream(name);
+    p[name] = tf.variable(tf.tensor2d(Float32Array.from({ length: rows * d }, () => 0.02 * r.normal()), [rows, d]));
+  };
+  const tokens = (config.grid[1] / config.pool) * (config.grid[2] / config.pool);
+  dense('grid', config.grid[0], d);
+  table('gridPos', tokens);
+  dense('object', config.objectLength, d);
+  dense('proprio', config.proprioLength, d);
+  if (config.cvae) {
+    dense('style', config.latent, d);
+    dense('cvae.hidden', config.proprioLength + config.chunk * config.actionLength, 64);
+    dense('cvae.out', 64, 2 * config.latent);
+  }
+  for (const n of ['enc.ln1', 'enc.ln2', 'dec.ln1', 'dec.ln2', 'dec.ln3', 'dec.lnOut']) norm(n);
+  for (const n of ['enc.q', 'enc.k', 'enc.v', 'enc.o', 'dec.q', 'dec.k', 'dec.v', 'dec.o']) dense(n, d, d);
+  dense('enc.ff1', d, config.ffn);
+  dense('enc.ff2', config.ffn, d);
+  dense('dec.ff1', d, config.ffn);
+  dense('dec.ff2', config.ffn, d);
+  table('queries', config.chunk);
+  dense('action', d, config.actionLength);
+  return p;
+}
+
+const linear = (p: HeadParams, name: string, x: tf.Tensor) => {
+  const w = p[`${name}.w`];
+  const shape = x.shape;
+  const flat = tf.reshape(x, [-1, shape[shape.length - 1]]);
+  return tf.reshape(tf.add(tf.matMul(flat, w), p[`${name}.b`]), [...shape.slice(0, -1), w.shape[1] as number]);
+};
+
+const layerNorm = (p: HeadParams, name: string, x: tf.Tensor) => {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LN_EPSILON))), p[`${name}.g`]), p[`${name}.b`]);
+};
+
+/** Single-head scaled dot-product attention of queries over keys/values, with its projections. */
+const attention = (p: HeadParams, name: string, queries: tf.Tensor, memory: tf.Tensor, d: number) => {
+  const q = linear(p, `${name}.q`, queries);
+  const k = linear(p, `${name}.k`, memory);
+  const v = linear(p, `${name}.v`, memory);
+  const weights = tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)));
+  return linear(p, `${name}.o`, tf.matMul(weights, v));
+};
+
+const feedForward = (p: HeadParams, name: string, x: tf.Tensor) => linear(p, `${name}.ff2`, tf.relu(linear(p, `${name}.ff1`, x)));
+
+/**
+ * The forward pass: normalised features [B, F] and proprio [B, P] (and, for the CVAE, a style
+ * z [B, L]; zeros at test time) to normalised action chunks [B, K, A].
+ */
+export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tensor2D, proprio: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor3D {
+  const [c, rows, cols] = config.grid;
+  const b = features.shape[0];
+  const d = config.dModel;
+  const s = config.pool;
+  const gridLength = c * rows * cols;
+  const grid = tf.reshape(tf.slice(features, [0, 0], [b, gridLength]), [b, c, rows / s, s, cols / s, s]);
+  const pooled = tf.transpose(tf.reshape(tf.mean(grid, [3, 5]), [b, c, (rows / s) * (cols / s)]), [0, 2, 1]);
+  const gridTokens = tf.add(linear(p, 'grid', pooled), p.gridPos);
+  const objectToken = tf.reshape(linear(p, 'object', tf.slice(features, [0, gridLength], [b, config.objectLength])), [b, 1, d]);
+  const proprioToken = tf.reshape(linear(p, 'proprio', proprio), [b, 1, d]);
+  const parts = [gridTokens, objectToken, proprioToken];
+  if (config.cvae) parts.push(tf.reshape(linear(p, 'style', z ?? tf.zeros([b, config.latent])), [b, 1, d]));
+  const x = tf.concat(parts, 1);
+  const h1 = tf.add(x, attention(p, 'enc', layerNorm(p, 'enc.ln1', x), layerNorm(p, 'enc.ln1', x), d));
+  const h = tf.add(h1, feedForward(p, 'enc', layerNorm(p, 'enc.ln2', h1)));
+  const queries = tf.tile(tf.reshape(p.queries, [1, config.chunk, d]), [b, 1, 1]);
+  const y1 = tf.add(queries, attention(p, 'dec', layerNorm(p, 'dec.ln1', queries), layerNorm(p, 'dec.ln2', h), d));
+  const y = tf.add(y1, feedForward(p, 'dec', layerNorm(p, 'dec.ln3', y1)));
+  return linear(p, 'action', layerNorm(p, 'dec.lnOut', y)) as tf.Tensor3D;
+}
+
+/** The CVAE's style posterior from proprio and the true chunk: mean and log-variance [B, L]. */
+export function styleEncoder(p: HeadParams, config: HeadConfig, proprio: tf.Tensor2D, actions: tf.Tensor3D): { mu: tf.Tensor2D; logVar: tf.Tensor2D } {
+  const b = proprio.shape[0];
+  const input = tf.concat([proprio, tf.reshape(actions, [b, config.chunk * config.actionLength])], 1);
+  const out = linear(p, 'cvae.out', tf.relu(linear(p, 'cvae.hidden', input))) as tf.Tensor2D;
+  return { mu: tf.slice(out, [0, 0], [b, config.latent]), logVar: tf.slice(out, [0, config.latent], [b, config.latent]) };
+}

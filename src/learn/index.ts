@@ -1,0 +1,8 @@
+export { DemoStore, type Demo } from './DemoStore.js';
+export { collectDemos, DEMO_INDEX_BASE, type CollectOptions } from './collectDemos.js';
+export { cacheFeatures, readCache, type CacheIndex } from './FeatureCache.js';
+export { DEFAULT_HEAD, initHead, headForward, type HeadConfig, type HeadParams } from './ActHead.js';
+export { buildHeadOnnx, checkParity } from './exportHead.js';
+export { trainHead, DEFAULT_TRAINING, type TrainOptions, type TrainedHead } from './trainHead.js';
+export { shipHead, type TrainingRecord } from './shipHead.js';
+export { initTensorflow } from './tfBackend.js';

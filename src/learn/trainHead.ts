@@ -1,0 +1,160 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../core/index.js';
+import type { Conditioning } from '../perception/index.js';
+import { DEFAULT_HEAD, headForward, initHead, styleEncoder, type HeadConfig, type HeadParams } from './ActHead.js';
+import { readCache } from './FeatureCache.js';
+import { initTensorflow } from './tfBackend.js';
+
+export interface TrainOptions {
+  cacheDir: string;
+  mode: Conditioning;
+  cvae: boolean;
+  epochs: number;
+  batch: number;
+  learningRate: number;
+  seed: string;
+  /** L1 (ACT) or MSE (the paper's Eq. 1). */
+  loss: 'l1' | 'mse';
+  /** KL weight beta of the CVAE. */
+  klWeight: number;
+  /** Share of demos held out to report a validation loss. */
+  validationShare: number;
+  onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
+}
+
+export const DEFAULT_TRAINING: Omit<TrainOptions, 'cacheDir' | 'mode' | 'cvae' | 'onEpoch'> = {
+  epochs: 20,
+  batch: 64,
+  learningRate: 1e-3,
+  seed: 'sam2grasp/train/v1',
+  loss: 'l1',
+  klWeight: 10,
+  validationShare: 0.05,
+};
+
+export interface Norm {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+export interface TrainedHead {
+  params: HeadParams;
+  config: HeadConfig;
+  featureNorm: Norm;
+  proprioNorm: Norm;
+  actionNorm: Norm;
+  losses: { epoch: number; train: number; validation: number }[];
+  rows: { train: number; validation: number };
+  seconds: number;
+}
+
+/** Column means and standard deviations (floored, so constant columns normalise to 0). */
+function columnNorm(data: Float32Array, width: number, rows: number[]): Norm {
+  const mean = new Float64Array(width);
+  const sq = new Float64Array(width);
+  for (const r of rows) for (let j = 0; j < width; j++) mean[j] += data[r * width + j];
+  for (let j = 0; j < width; j++) mean[j] /= rows.length;
+  for (const r of rows) for (let j = 0; j < width; j++) sq[j] += (data[r * width + j] - mean[j]) ** 2;
+  return { mean: Float32Array.from(mean), std: Float32Array.from(sq, (v) => Math.max(1e-3, Math.sqrt(v / rows.length))) };
+}
+
+/**
+ * Trains an ACT-style head on cached features: seeded initialisation, seeded data order, Adam,
+ * L1 (or MSE) on normalised action chunks, the CVAE's KL term when asked. Each row's target is the
+ * next K expert actions of its demo, the last one repeated past the demo's end.
+ */
+export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
+  await initTensorflow();
+  const started = Date.now();
+  const { index, features } = readCache(options.cacheDir, options.mode);
+  const config: HeadConfig = { ...DEFAULT_HEAD, cvae: options.cvae };
+  const F = index.featureLength;
+  const P = config.proprioLength;
+  const A = config.actionLength;
+  const K = config.chunk;
+
+  // Rows, proprio and chunk targets, demo by demo.
+  const proprio: number[] = [];
+  const chunks: number[] = [];
+  const demoOfRow: number[] = [];
+  index.demos.forEach((demo, d) => {
+    for (let t = 0; t < demo.rows; t++) {
+      proprio.push(...demo.proprio[t]);
+      for (let k = 0; k < K; k++) chunks.push(...demo.actions[Math.min(t + k, demo.rows - 1)]);
+      demoOfRow.push(d);
+    }
+  });
+  const rng = new Rng(options.seed);
+  const heldOut = new Set(rng.stream('validation').shuffled(index.demos.map((_, d) => d)).slice(0, Math.max(1, Math.round(options.validationShare * index.demos.length))));
+  const trainRows = demoOfRow.flatMap((d, r) => (heldOut.has(d) ? [] : [r]));
+  const validationRows = demoOfRow.flatMap((d, r) => (heldOut.has(d) ? [r] : []));
+
+  const proprioData = Float32Array.from(proprio);
+  const chunkData = Float32Array.from(chunks);
+  const featureNorm = columnNorm(features, F, trainRows);
+  const proprioNorm = columnNorm(proprioData, P, trainRows);
+  const actionRows = trainRows.flatMap((r) => Array.from({ length: K }, (_, k) => r * K + k));
+  const actionNorm = columnNorm(chunkData, A, actionRows);
+
+  const params = initHead(config, `${options.seed}/init/${options.mode}/${options.cvae ? 'cvae' : 'plain'}`);
+  const optimizer = tf.train.adam(options.learningRate);
+  const batchTensors = (rows: number[]) => {
+    const f = new Float32Array(rows.length * F);
+    const p = new Float32Array(rows.length * P);
+    const a = new Float32Array(rows.length * K * A);
+    rows.forEach((r, i) => {
+      for (let j = 0; j < F; j++) f[i * F + j] = (features[r * F + j] - featureNorm.mean[j]) / featureNorm.std[j];
+      for (let j = 0; j < P; j++) p[i * P + j] = (proprioData[r * P + j] - proprioNorm.mean[j]) / proprioNorm.std[j];
+      for (let k = 0; k < K; k++) for (let j = 0; j < A; j++) a[(i * K + k) * A + j] = (chunkData[(r * K + k) * A + j] - actionNorm.mean[j]) / actionNorm.std[j];
+    });
+    return { f: tf.tensor2d(f, [rows.length, F]), p: tf.tensor2d(p, [rows.length, P]), a: tf.tensor3d(a, [rows.length, K, A]) };
+  };
+  const regression = (pred: tf.Tensor, target: tf.Tensor) => (options.loss === 'l1' ? tf.mean(tf.abs(tf.sub(pred, target))) : tf.mean(tf.square(tf.sub(pred, target))));
+
+  const losses: TrainedHead['losses'] = [];
+  let step = 0;
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const order = rng.stream(`epoch/${epoch}`).shuffled(trainRows);
+    let total = 0;
+    let batches = 0;
+    for (let i = 0; i + options.batch <= order.length; i += options.batch) {
+      const { f, p, a } = batchTensors(order.slice(i, i + options.batch));
+      const seed = step++;
+      const loss = optimizer.minimize(() => {
+        if (!options.cvae) return regression(headForward(params, config, f, p), a) as tf.Scalar;
+        const { mu, logVar } = styleEncoder(params, config, p, a);
+        const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.randomNormal(mu.shape, 0, 1, 'float32', seed))) as tf.Tensor2D;
+        const kl = tf.mean(tf.sum(tf.sub(tf.add(tf.exp(logVar), tf.square(mu)), tf.add(logVar, 1)), 1));
+        return tf.add(regression(headForward(params, config, f, p, z), a), tf.mul(kl, 0.5 * options.klWeight)) as tf.Scalar;
+      }, true);
+      total += (await loss!.data())[0];
+      batches++;
+      tf.dispose([f, p, a, loss!]);
+    }
+    const validation = evaluate(params, config, validationRows, batchTensors, regression);
+    losses.push({ epoch, train: total / batches, validation });
+    options.onEpoch?.(epoch, total / batches, validation);
+  }
+  optimizer.dispose();
+  return { params, config, featureNorm, proprioNorm, actionNorm, losses, rows: { train: trainRows.length, validation: validationRows.length }, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Regression loss on held-out rows with z = 0 (the test-time CVAE). */
+function evaluate(
+  params: HeadParams,
+  config: HeadConfig,
+  rows: number[],
+  batchTensors: (rows: number[]) => { f: tf.Tensor2D; p: tf.Tensor2D; a: tf.Tensor3D },
+  regression: (pred: tf.Tensor, target: tf.Tensor) => tf.Tensor,
+): number {
+  let total = 0;
+  let n = 0;
+  for (let i = 0; i < rows.length; i += 256) {
+    const chunk = rows.slice(i, i + 256);
+    const { f, p, a } = batchTensors(chunk);
+    total += tf.tidy(() => regression(headForward(params, config, f, p), a).dataSync()[0]) * chunk.length;
+    n += chunk.length;
+    tf.dispose([f, p, a]);
+  }
+  return n ? total / n : NaN;
+}
