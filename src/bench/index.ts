@@ -14,3 +14,4 @@ export { parseTrackerChoice, formatTrackerChoice, type TrackerChoice } from '../
 export { loadTask, tasksDir } from './loadTask.js';
 export { projectPackage } from './projectPackage.js';
 export { policyFor, modelsDir } from './policyFor.js';
+export { LEARNED_POLICIES } from '../policy/index.js';

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { environmentFacts, loadTask, modelsDir, Progress, writeFileAtomic } from '../bench/index.js';
+import { environmentFacts, LEARNED_POLICIES, loadTask, modelsDir, Progress, writeFileAtomic } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import { cacheFeatures, collectDemos, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
-import { LEARNED_POLICIES } from '../policy/index.js';
 import { fractionFlag, intFlag, parseFlags } from './flags.js';
 
 export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
