@@ -42,7 +42,7 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
   await hooks.onReset?.(observation, info, key);
   const prompt = policy.prompted ? detectPrompt(env, key, observation, info) : undefined;
   if (prompt === null) {
-    const outcome: Outcome = { successTarget: false, successAny: false, liftedObject: null, failureReason: 'no_prompt', graspError: null, closingPoint: null };
+    const outcome: Outcome = { successTarget: false, successAny: false, liftedObject: null, failureReason: 'no_prompt', graspError: null, closingPoint: null, closingToNearest: null, closingToCentroid: null };
     return { key, policy: policy.name, reset: info, outcome, prompt, steps: 0, stateHash: env.stateHash() };
   }
   await policy.reset({ key, robot: robotInfo(env), privileged: policy.privileged ? () => env.privileged() : undefined, prompt }, observation);

@@ -17,9 +17,12 @@ export interface SummaryRow {
   rate_any: number;
   /** Failure reasons and their counts, `reason:count;...`, most frequent first. */
   failures: string;
+  /** The averaging diagnostic's means over the episodes that closed (metres; NaN if none did). */
+  closing_to_nearest: number;
+  closing_to_centroid: number;
 }
 
-export const SUMMARY_COLUMNS = ['policy', 'task', 'objects', 'occlusion', 'occlusion_mode', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures'] as const;
+export const SUMMARY_COLUMNS = ['policy', 'task', 'objects', 'occlusion', 'occlusion_mode', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures', 'closing_to_nearest', 'closing_to_centroid'] as const;
 
 /** Groups episode rows into cells, in order of first appearance, with Wilson 95 % intervals. */
 export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
@@ -49,8 +52,15 @@ export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
       success_any: successAny,
       rate_any: successAny / n,
       failures: countFailures(cell),
+      closing_to_nearest: meanOf(cell, 'closing_to_nearest_m'),
+      closing_to_centroid: meanOf(cell, 'closing_to_centroid_m'),
     };
   });
+}
+
+function meanOf(cell: readonly EpisodeRow[], column: 'closing_to_nearest_m' | 'closing_to_centroid_m'): number {
+  const values = cell.filter((r) => r[column] !== '').map((r) => Number(r[column]));
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
 }
 
 function countFailures(cell: readonly EpisodeRow[]): string {
@@ -79,13 +89,16 @@ export function summaryRecord(row: SummaryRow): Record<(typeof SUMMARY_COLUMNS)[
     success_any: String(row.success_any),
     rate_any: f(row.rate_any),
     failures: row.failures,
+    closing_to_nearest: Number.isNaN(row.closing_to_nearest) ? '' : row.closing_to_nearest.toFixed(4),
+    closing_to_centroid: Number.isNaN(row.closing_to_centroid) ? '' : row.closing_to_centroid.toFixed(4),
   };
 }
 
 /** A plain-text table for the terminal. */
 export function formatSummaryTable(rows: readonly SummaryRow[]): string {
   const pct = (v: number) => `${(v * 100).toFixed(1)}`;
-  const header = ['policy', 'task', 'objects', 'occl', 'n', 'success_target % [95% CI]', 'success_any %', 'failures'];
+  const header = ['policy', 'task', 'objects', 'occl', 'n', 'success_target % [95% CI]', 'success_any %', 'close→nearest cm', 'close→centroid cm', 'failures'];
+  const cm = (v: number) => (Number.isNaN(v) ? '-' : (100 * v).toFixed(1));
   const body = rows.map((r) => [
     r.policy,
     r.task,
@@ -94,6 +107,8 @@ export function formatSummaryTable(rows: readonly SummaryRow[]): string {
     String(r.n),
     `${pct(r.rate)} [${pct(r.ci_lo)}, ${pct(r.ci_hi)}]`,
     pct(r.rate_any),
+    cm(r.closing_to_nearest),
+    cm(r.closing_to_centroid),
     r.failures || '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

@@ -8,7 +8,7 @@ import { fractionFlag, intFlag, parseFlags } from './flags.js';
 
 export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
 
-export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--epochs N] [--only NAME,...] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--epochs N] [--loss l1|mse] [--only NAME,...] [--work DIR] [--out DIR]
 
 Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
 ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker)
@@ -18,6 +18,7 @@ writes <name>.onnx, <name>.json and training-<name>.json.
   --task    task (default: cubes)      --demos   demonstrations (default: 250)
   --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
   --only    comma-separated heads to train (default: all four)
+  --loss    l1 (ACT, default) or mse (the paper's Eq. 1)
   --work    demos and cache folder (default: results/train-<task>)
   --out     where the heads go (default: assets/models)`;
 
@@ -31,13 +32,15 @@ const SPECS = {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
     task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' },
-    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
   const task = loadTask(values.task ?? 'cubes');
   const demos = intFlag(values.demos, '--demos', 250, 1, 100_000);
   const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
+  const loss = values.loss ?? 'l1';
+  if (loss !== 'l1' && loss !== 'mse') throw new InputError('--loss', `expected l1 or mse, got "${loss}"`);
   const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
   const unknown = names.find((n) => !(n in SPECS));
   if (unknown) throw new InputError('--only', `unknown head "${unknown}" (heads: ${LEARNED_POLICIES.join(', ')})`);
@@ -63,14 +66,14 @@ export async function run(argv: string[]): Promise<number> {
 
   for (const name of names) {
     const spec = SPECS[name as keyof typeof SPECS];
-    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
+    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, loss, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {
       policy: name,
       conditioning: spec.conditioning,
       cvae: spec.cvae,
       data: { task: task.spec.id, demos: collected.stored, episodesTried: collected.tried, noisyShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
-      training: { ...DEFAULT_TRAINING, epochs, config: head.config },
+      training: { ...DEFAULT_TRAINING, epochs, loss, config: head.config },
       losses: head.losses,
       wallSeconds: head.seconds,
       parityMaxAbsDiff: parity,

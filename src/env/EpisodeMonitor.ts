@@ -34,6 +34,8 @@ export class EpisodeMonitor {
   private fatal: FailureReason | null = null;
   private closingPoint: Vec3 | null = null;
   private graspError: number | null = null;
+  private closingToNearest: number | null = null;
+  private closingToCentroid: number | null = null;
 
   constructor(
     private readonly gw: GraspWorld,
@@ -73,6 +75,7 @@ export class EpisodeMonitor {
       this.everClosed = true;
       this.closingPoint = { ...tcp };
       this.graspError = this.distanceToTarget(tcp);
+      this.measureAveraging(tcp);
     }
     if (contacts.staticForce > STRIKE_FORCE || contacts.palmTouches) this.collided = true;
 
@@ -94,11 +97,25 @@ export class EpisodeMonitor {
     return this.successTarget || (this.liftedObject !== null && this.liftedObject !== this.target);
   }
 
+  /** Centroid of an object's footprint, seen from above. */
+  private footprintCentre(index: number): readonly [number, number] {
+    const { position, rotation } = this.gw.objectPose(index);
+    return polygonCentroid(objectExtent(this.gw.objects[index].desc.shape, position, rotation).footprint);
+  }
+
   /** Horizontal distance from a point to the centroid of the target's footprint. */
   private distanceToTarget(point: Vec3): number {
-    const { position, rotation } = this.gw.objectPose(this.target);
-    const [cx, cy] = polygonCentroid(objectExtent(this.gw.objects[this.target].desc.shape, position, rotation).footprint);
+    const [cx, cy] = this.footprintCentre(this.target);
     return Math.hypot(point.x - cx, point.y - cy);
+  }
+
+  private measureAveraging(point: Vec3): void {
+    const centres = this.gw.objects.filter((o) => !this.gw.isOutsideBin(o.index)).map((o) => this.footprintCentre(o.index));
+    if (centres.length === 0) return;
+    this.closingToNearest = Math.min(...centres.map(([x, y]) => Math.hypot(point.x - x, point.y - y)));
+    const mx = centres.reduce((s, c) => s + c[0], 0) / centres.length;
+    const my = centres.reduce((s, c) => s + c[1], 0) / centres.length;
+    this.closingToCentroid = Math.hypot(point.x - mx, point.y - my);
   }
 
   /** The verdict; call once the episode is over. */
@@ -110,6 +127,8 @@ export class EpisodeMonitor {
       failureReason: this.successTarget ? null : this.failureReason(),
       graspError: this.graspError,
       closingPoint: this.closingPoint,
+      closingToNearest: this.closingToNearest,
+      closingToCentroid: this.closingToCentroid,
     };
   }
 

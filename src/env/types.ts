@@ -72,6 +72,13 @@ export interface Outcome {
   graspError: number | null;
   /** The TCP position when the gripper first closed. */
   closingPoint: Vec3 | null;
+  /**
+   * The averaging diagnostic, at the closing point (metres, horizontal): distance to the nearest
+   * object's footprint centroid, and to the centroid of all objects. A policy that averages
+   * demonstrations closes near the centroid and far from any object.
+   */
+  closingToNearest: number | null;
+  closingToCentroid: number | null;
 }
 
 export interface StepResult {
