@@ -119,7 +119,7 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
     let batches = 0;
     for (let i = 0; i + options.batch <= order.length; i += options.batch) {
       const { f, p, a } = batchTensors(order.slice(i, i + options.batch));
-      const seed = step++;
+      const seed = ++step; // tfjs treats a seed of 0 as none, and falls back to Math.random
       const loss = optimizer.minimize(() => {
         if (!options.cvae) return regression(headForward(params, config, f, p), a) as tf.Scalar;
         const { mu, logVar } = styleEncoder(params, config, p, a);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTask, modelsDir, policyFor, runEpisode } from '../../src/bench/index.js';
 import { GraspEnv } from '../../src/env/index.js';
-import { cacheFeatures, collectDemos, DemoStore, readCache, shipHead, trainHead, DEFAULT_TRAINING, DEMO_INDEX_BASE } from '../../src/learn/index.js';
+import { buildHeadOnnx, cacheFeatures, collectDemos, DemoStore, readCache, shipHead, trainHead, DEFAULT_TRAINING, DEMO_INDEX_BASE } from '../../src/learn/index.js';
 import { tempDir } from '../cli/helpers.js';
 
 describe('collect, cache, train, export, evaluate (a tiny run)', () => {
@@ -51,5 +51,15 @@ describe('collect, cache, train, export, evaluate (a tiny run)', () => {
       env.close();
     }
     expect(JSON.parse(readFileSync(join(out, 'tiny.json'), 'utf8')).conditioning).toBe('tracker');
+  });
+
+  it('trains to the same ONNX bytes from the same seed, CVAE included', async () => {
+    const cacheDir = join(work, 'cache');
+    const bytes = async () => {
+      const head = await trainHead({ ...DEFAULT_TRAINING, cacheDir, mode: 'none', cvae: true, epochs: 1, batch: 16, validationShare: 0.25 });
+      return buildHeadOnnx(head.params, head.config, head.featureNorm);
+    };
+    const [a, b] = [await bytes(), await bytes()];
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 });
