@@ -15,3 +15,4 @@ export { loadTask, tasksDir } from './loadTask.js';
 export { projectPackage } from './projectPackage.js';
 export { policyFor, modelsDir } from './policyFor.js';
 export { LEARNED_POLICIES } from '../policy/index.js';
+export { conditionedLength, FeatureEncoder } from '../perception/index.js';

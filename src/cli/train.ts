@@ -5,6 +5,7 @@ import { taskObjectCount } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import { cacheFeatures, collectDemos, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
 import { fractionFlag, intFlag, parseFlags } from './flags.js';
+import { conditionedLength, FeatureEncoder } from '../bench/index.js';
 
 export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
 
@@ -55,7 +56,9 @@ export async function run(argv: string[]): Promise<number> {
   const collected = await collectDemos({ task, objects: taskObjectCount(task.spec), demos, noisyShare, store, onDemo: () => collectProgress.tick(true) });
   collectProgress.stop();
   const cacheDir = join(work, 'cache');
-  const cacheFresh = existsSync(join(cacheDir, 'cache.json')) && JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')).demos.length === store.read().filter((d) => d.prompt).length;
+  const featureLength = conditionedLength(await FeatureEncoder.load(encoder));
+  const cached = existsSync(join(cacheDir, 'cache.json')) ? JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')) : null;
+  const cacheFresh = cached?.featureLength === featureLength && cached.demos.length === store.read().filter((d) => d.prompt).length;
   const cacheStarted = Date.now();
   if (!cacheFresh) {
     const cacheProgress = new Progress('cache', store.read().length);

@@ -19,7 +19,7 @@ export interface HeadConfig {
 
 export const DEFAULT_HEAD: Omit<HeadConfig, 'cvae'> = {
   grid: [37, 8, 8],
-  objectLength: 50,
+  objectLength: 53,
   proprioLength: 7,
   actionLength: 5,
   pool: 2,
@@ -71,6 +71,7 @@ export function initHead(config: HeadConfig, seed: string): HeadParams {
   dense('dec.ff2', config.ffn, d);
   table('queries', config.chunk);
   dense('action', d, config.actionLength);
+  dense('skip', config.objectLength + config.proprioLength, config.chunk * config.actionLength);
   return p;
 }
 
@@ -120,7 +121,10 @@ export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tens
   const queries = tf.tile(tf.reshape(p.queries, [1, config.chunk, d]), [b, 1, 1]);
   const y1 = tf.add(queries, attention(p, 'dec', layerNorm(p, 'dec.ln1', queries), layerNorm(p, 'dec.ln2', h), d));
   const y = tf.add(y1, feedForward(p, 'dec', layerNorm(p, 'dec.ln3', y1)));
-  return linear(p, 'action', layerNorm(p, 'dec.lnOut', y)) as tf.Tensor3D;
+  // A linear path from the object and proprio tokens' inputs straight to the chunk: what is nearly
+  // linear in them (where the tracked object is) need not squeeze through attention.
+  const direct = tf.reshape(linear(p, 'skip', tf.concat([tf.slice(features, [0, gridLength], [b, config.objectLength]), proprio], 1)), [b, config.chunk, config.actionLength]);
+  return tf.add(linear(p, 'action', layerNorm(p, 'dec.lnOut', y)), direct) as tf.Tensor3D;
 }
 
 /** The CVAE's style posterior from proprio and the true chunk: mean and log-variance [B, L]. */

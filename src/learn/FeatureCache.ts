@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, w
 import { join } from 'node:path';
 import { sceneRng } from '../core/index.js';
 import { CONDITIONINGS, conditionedFeatures, conditionedLength, FeatureEncoder, SimulatedSam2, type Conditioning, type TrackResult } from '../perception/index.js';
+import { cameraModelOf, makeSceneCamera } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import type { DemoStore } from './DemoStore.js';
 
@@ -31,11 +32,12 @@ export async function cacheFeatures(store: DemoStore, task: Task, encoderManifes
     for (const [n, demo] of demos.entries()) {
       const frames = store.frames(demo, width, height);
       const tracker = new SimulatedSam2(sceneRng(demo.key).stream('tracker'), task.spec.perception.tracker);
+      const camera = cameraModelOf(makeSceneCamera(task.spec.cameras.scene), width, height);
       let track: TrackResult = await tracker.init(frames[0], demo.prompt!);
       for (const [t, frame] of frames.entries()) {
         if (t > 0) track = await tracker.track(frame);
         for (const mode of CONDITIONINGS) {
-          const f = await conditionedFeatures(mode, encoder, frame, track);
+          const f = await conditionedFeatures(mode, encoder, frame, track, camera);
           writeSync(files[mode], new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
         }
       }

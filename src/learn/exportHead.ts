@@ -44,7 +44,8 @@ export function buildHeadOnnx(params: HeadParams, config: HeadConfig, norm: Feat
   const grid = reshape(slice(0, gridLength), [1, c, rows / s, s, cols / s, s], 'grid');
   const pooled = g.node('Transpose', [reshape(g.node('ReduceMean', [grid], { axes: [3, 5], keepdims: 0 }), [1, c, tokens], 'pooled')], { perm: [0, 2, 1] });
   const gridTokens = g.node('Add', [linear('grid', pooled), value('gridPos')]);
-  const objectToken = reshape(linear('object', slice(gridLength, featureLength)), [1, 1, d], 'object');
+  const objectFeatures = slice(gridLength, featureLength);
+  const objectToken = reshape(linear('object', objectFeatures), [1, 1, d], 'object');
   const proprioToken = reshape(linear('proprio', proprio), [1, 1, d], 'proprio');
   const parts = [gridTokens, objectToken, proprioToken];
   if (config.cvae) parts.push(g.weight('style.atZero', [1, 1, d], params['style.b'].dataSync()));
@@ -55,7 +56,9 @@ export function buildHeadOnnx(params: HeadParams, config: HeadConfig, norm: Feat
   const queries = g.weight('queries.batch', [1, config.chunk, d], params.queries.dataSync());
   const y1 = g.node('Add', [queries, attention('dec', layerNorm('dec.ln1', queries), layerNorm('dec.ln2', h))]);
   const y = g.node('Add', [y1, feedForward('dec', layerNorm('dec.ln3', y1))]);
-  g.node('Add', [g.node('MatMul', [layerNorm('dec.lnOut', y), value('action.w')]), value('action.b')], {}, ['actions']);
+  const readOut = g.node('Add', [g.node('MatMul', [layerNorm('dec.lnOut', y), value('action.w')]), value('action.b')]);
+  const direct = reshape(linear('skip', g.node('Concat', [objectFeatures, proprio], { axis: 1 })), [1, config.chunk, config.actionLength], 'skip');
+  g.node('Add', [readOut, direct], {}, ['actions']);
   g.output('actions', [1, config.chunk, config.actionLength]);
   return g.build();
 }

@@ -31,8 +31,13 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  private claim(name: string): void {
+    if (this.initializers.some((t) => t.name === name)) throw new Error(`${this.name}: initializer "${name}" defined twice`);
+  }
+
   /** A float32 constant tensor. */
   weight(name: string, dims: number[], values: ArrayLike<number>): string {
+    this.claim(name);
     if (values.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`${name}: ${values.length} values for shape ${dims}`);
     this.initializers.push(onnx.TensorProto.create({ name, dims, dataType: FLOAT, rawData: new Uint8Array(Float32Array.from(values).buffer) }));
     return name;
@@ -40,6 +45,7 @@ export class OnnxGraphBuilder {
 
   /** An int64 constant tensor (shapes, axes). */
   ints(name: string, values: number[]): string {
+    this.claim(name);
     const data = new BigInt64Array(values.map((v) => BigInt(v)));
     this.initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: INT64, rawData: new Uint8Array(data.buffer) }));
     return name;

@@ -1,4 +1,4 @@
-import type { Frame } from '../render/index.js';
+import { pixelToWorld, type CameraModel, type Frame } from '../render/index.js';
 import type { Box } from './Box.js';
 import type { FeatureEncoder } from './FeatureEncoder.js';
 import { DESCRIPTOR_SIZE, isBlackedOut } from './maskDescriptor.js';
@@ -17,16 +17,25 @@ export const CONDITIONINGS: readonly Conditioning[] = ['none', 'box', 'tracker']
 const BOX_COLOUR = [0, 255, 0] as const;
 const BOX_LINE = 2;
 
+/** The object's 3-D centroid (world frame, metres) closes the object token. */
+const WORLD_POINT = 3;
+
 /**
  * Length of a conditioned feature vector: the encoder grid, then an object token (the grid
- * features pooled under the mask, and the mask descriptor). Every conditioning has the same
- * length, so every head has the same architecture; the token is zero without a tracker.
+ * features pooled under the mask, the mask descriptor, and the mask's centroid in the world).
+ * Every conditioning has the same length, so every head has the same architecture; the token is
+ * zero without a tracker.
  */
 export function conditionedLength(encoder: FeatureEncoder): number {
-  return encoder.length + encoder.manifest.grid[0] + DESCRIPTOR_SIZE;
+  return encoder.length + encoder.manifest.grid[0] + DESCRIPTOR_SIZE + WORLD_POINT;
 }
 
-export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: Frame, track: TrackResult | null): Promise<Float32Array> {
+/**
+ * The policy's input for one frame. `camera` is the frame's calibrated camera: with it, the
+ * tracker's mask centroid at its mean depth becomes a world point (from memory too, when the
+ * frame was taken away: the descriptor then carries the last depth and the extrapolated centroid).
+ */
+export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: Frame, track: TrackResult | null, camera?: CameraModel): Promise<Float32Array> {
   const out = new Float32Array(conditionedLength(encoder));
   if (mode === 'none' || !track) {
     out.set(await encoder.encode(frame));
@@ -41,6 +50,10 @@ export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEn
   out.set(grid);
   out.set(maskedPool(grid, encoder.manifest.grid, track.mask, frame.width, frame.height), encoder.length);
   out.set(track.descriptor, encoder.length + encoder.manifest.grid[0]);
+  const [cx, cy, , , area, , , depth] = track.descriptor;
+  if (camera && area > 0 && depth > 0) {
+    out.set(pixelToWorld(camera, cx * frame.width - 0.5, cy * frame.height - 0.5, depth), encoder.length + encoder.manifest.grid[0] + DESCRIPTOR_SIZE);
+  }
   return out;
 }
 

@@ -18,7 +18,7 @@ afterAll(() => env.close());
 const digest = (v: Float32Array) => sha256Hex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).slice(0, 16);
 
 /** Golden hashes of the conditioned features of cubes/3-6/0/0 at t = 0. Update with the encoder or the scene, saying why. */
-const GOLDEN = { none: 'b95408375a976260', box: 'dcefa0ab9388c7b8', tracker: '3a14d4b38ec68ce9' };
+const GOLDEN = { none: '7529415e680fb1b7', box: 'd0bc3817621bc379', tracker: '803780bd908c7180' };
 
 describe('FeatureEncoder', () => {
   it('is the asset the build script writes, byte for byte', () => {
@@ -30,16 +30,17 @@ describe('FeatureEncoder', () => {
     const key = { task: 'cubes', objects: { min: 3, max: 6 }, occlusion: 0, index: 0 };
     const { observation, info } = env.reset(key);
     const frame = observation.frames.scene;
+    const camera = observation.cameras.scene;
     const box = new IdsDetector(env.task.spec.perception.detector, new Rng('golden')).detect(frame, objectSegmentId(info.target))!;
     const tracker = new SimulatedSam2(new Rng('golden-tracker'));
     const track = await tracker.init(frame, box);
     const hashes = {
-      none: digest(await conditionedFeatures('none', encoder, frame, null)),
-      box: digest(await conditionedFeatures('box', encoder, frame, track)),
-      tracker: digest(await conditionedFeatures('tracker', encoder, frame, track)),
+      none: digest(await conditionedFeatures('none', encoder, frame, null, camera)),
+      box: digest(await conditionedFeatures('box', encoder, frame, track, camera)),
+      tracker: digest(await conditionedFeatures('tracker', encoder, frame, track, camera)),
     };
     expect(hashes).toEqual(GOLDEN);
-    expect(digest(await conditionedFeatures('tracker', encoder, frame, track))).toBe(hashes.tracker);
+    expect(digest(await conditionedFeatures('tracker', encoder, frame, track, camera))).toBe(hashes.tracker);
   });
 
   it('has one length for every conditioning; only the tracker fills the object token', async () => {
@@ -47,10 +48,14 @@ describe('FeatureEncoder', () => {
     const frame = observation.frames.scene;
     const track = await new SimulatedSam2(new Rng('t')).init(frame, new IdsDetector({ jitter: 0, scaleError: 0, missRate: 0 }, new Rng('d')).detect(frame, objectSegmentId(info.target))!);
     const n = conditionedLength(encoder);
-    expect(n).toBe(2368 + 37 + 13);
+    expect(n).toBe(2368 + 37 + 13 + 3);
     const none = await conditionedFeatures('none', encoder, frame, track);
     const box = await conditionedFeatures('box', encoder, frame, track);
-    const tracked = await conditionedFeatures('tracker', encoder, frame, track);
+    const tracked = await conditionedFeatures('tracker', encoder, frame, track, observation.cameras.scene);
+    // The object's world centroid lies within a few centimetres of the target's true position.
+    const truth = env.privileged().objects[info.target].position;
+    const world = tracked.subarray(n - 3);
+    expect(Math.hypot(world[0] - truth.x, world[1] - truth.y)).toBeLessThan(0.03);
     for (const f of [none, box, tracked]) expect(f).toHaveLength(n);
     expect(none.subarray(2368).every((v) => v === 0)).toBe(true);
     expect(box.subarray(2368).every((v) => v === 0)).toBe(true);

@@ -78,7 +78,7 @@ export class OnnxChunkPolicy implements Policy {
   async act(observation: Observation): Promise<Action[]> {
     const frame = observation.frames.scene;
     if (this.tracker && observation.t > 0) this.track = await this.tracker.track(frame);
-    const features = await conditionedFeatures(this.manifest.conditioning, this.encoder, frame, this.track);
+    const features = await conditionedFeatures(this.manifest.conditioning, this.encoder, frame, this.track, observation.cameras.scene);
     const { palm, opening, gripForce, gripper } = observation.proprio;
     const raw = [palm.x, palm.y, palm.z, palm.yaw, opening, gripForce, gripper];
     const { mean, std } = this.manifest.proprioNorm;
