@@ -19,7 +19,7 @@ export interface HeadConfig {
 
 export const DEFAULT_HEAD: Omit<HeadConfig, 'cvae'> = {
   grid: [37, 8, 8],
-  objectLength: 53,
+  objectLength: 55,
   proprioLength: 7,
   actionLength: 5,
   pool: 2,

@@ -123,8 +123,8 @@ export class SimulatedSam2 implements PromptableTracker {
     const embedding = last.embedding.slice();
     embedding[0] += dx / frame.width;
     embedding[1] += dy / frame.height;
-    embedding[SIM_EMBEDDING_SIZE - 2] = score;
-    embedding[SIM_EMBEDDING_SIZE - 1] = 1;
+    embedding[11] = score;
+    embedding[12] = 1;
     return { mask, box: boxWhere(frame.width, frame.height, (i) => mask[i] === 1), score, embedding, descriptor: embedding, fromMemory: true };
   }
 

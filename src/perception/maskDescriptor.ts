@@ -1,13 +1,14 @@
 import type { Frame } from '../render/index.js';
 
 /** Length of `maskDescriptor`'s output. */
-export const DESCRIPTOR_SIZE = 13;
+export const DESCRIPTOR_SIZE = 15;
 
 /**
  * What a mask says about its object, for any tracker: [cx, cy, w, h, area, cos 2θ, sin 2θ,
- * depth, r, g, b, score, fromMemory]. Position, size and area as fractions of the image; θ the
- * mask's principal axis; depth the mean metric depth inside the mask; colour the mean RGB in
- * [0, 1]. Zeros for an empty mask.
+ * depth, r, g, b, score, fromMemory, cos 4φ, sin 4φ]. Position, size and area as fractions of the
+ * image; θ the mask's principal axis (undefined for a square); depth the mean metric depth inside
+ * the mask; colour the mean RGB in [0, 1]; φ the direction of the mask's narrowest width, modulo a
+ * quarter turn: what tells a parallel gripper how a cube is turned. Zeros for an empty mask.
  */
 export function maskDescriptor(frame: Frame, mask: Uint8Array, score: number, fromMemory: boolean): Float32Array {
   const w = frame.width;
@@ -30,8 +31,37 @@ export function maskDescriptor(frame: Frame, mask: Uint8Array, score: number, fr
   if (n === 0) return out;
   const cx = sx / n, cy = sy / n;
   const angle2 = Math.atan2(2 * (sxy / n - cx * cy), sxx / n - cx * cx - (syy / n - cy * cy));
-  out.set([cx / w, cy / frame.height, (x1 - x0 + 1) / w, (y1 - y0 + 1) / frame.height, n / mask.length, Math.cos(angle2), Math.sin(angle2), dn ? sd / dn : 0, r / n / 255, g / n / 255, b / n / 255, score, fromMemory ? 1 : 0]);
+  const phi = narrowestDirection(mask, w);
+  out.set([cx / w, cy / frame.height, (x1 - x0 + 1) / w, (y1 - y0 + 1) / frame.height, n / mask.length, Math.cos(angle2), Math.sin(angle2), dn ? sd / dn : 0, r / n / 255, g / n / 255, b / n / 255, score, fromMemory ? 1 : 0, Math.cos(4 * phi), Math.sin(4 * phi)]);
   return out;
+}
+
+/** Directions tried for the narrowest width, over a quarter turn (the cube's symmetry). */
+const DIRECTIONS = 18;
+
+/** The direction (radians, in [0, pi/2)) along which the mask's pixel centres span least. */
+function narrowestDirection(mask: Uint8Array, width: number): number {
+  let best = 0;
+  let bestSpan = Infinity;
+  for (let k = 0; k < DIRECTIONS; k++) {
+    const phi = (k * Math.PI) / 2 / DIRECTIONS;
+    const c = Math.cos(phi);
+    const s = Math.sin(phi);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < mask.length; i++) {
+      if (!mask[i]) continue;
+      const x = i % width;
+      const v = x * c + ((i - x) / width) * s;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi - lo < bestSpan - 1e-9) {
+      bestSpan = hi - lo;
+      best = phi;
+    }
+  }
+  return best;
 }
 
 /** A frame the occlusion took away: every depth is zero (a rendered frame never has depth 0). */

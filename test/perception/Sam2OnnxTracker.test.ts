@@ -28,7 +28,7 @@ describe('Sam2OnnxTracker on tiny four-module exports', () => {
     expect(result.mask.reduce((a, b) => a + b, 0)).toBeGreaterThan(50);
     expect(shareInside(result.mask, { x0: 0, y0: 0, x1: 32, y1: 32 })).toBe(1);
     expect(result.embedding).toHaveLength(8);
-    expect(result.descriptor).toHaveLength(13);
+    expect(result.descriptor).toHaveLength(15);
   });
 
   it('fills its memory bank, rolls it, and feeds it back: later masks follow the prompt through memory', async () => {
