@@ -78,12 +78,14 @@ export async function run(argv: string[]): Promise<number> {
       data: { task: task.spec.id, demos: collected.stored, episodesTried: collected.tried, noisyShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
       training: { ...DEFAULT_TRAINING, epochs, loss, config: head.config },
       losses: head.losses,
+      bestEpoch: head.bestEpoch,
       wallSeconds: head.seconds,
       parityMaxAbsDiff: parity,
       packages: environmentFacts().packages as Record<string, string>,
     };
     writeFileAtomic(join(out, `training-${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
-    console.log(`${name}: ${epochs} epochs in ${head.seconds.toFixed(0)} s, validation loss ${head.losses.at(-1)?.validation.toFixed(4)}, parity ${parity.toExponential(1)}`);
+    const kept = head.losses[head.bestEpoch - 1];
+    console.log(`${name}: ${epochs} epochs in ${head.seconds.toFixed(0)} s, kept epoch ${head.bestEpoch} (validation loss ${kept?.validation.toFixed(4)}), parity ${parity.toExponential(1)}`);
   }
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; heads in ${out}`);
   return 0;

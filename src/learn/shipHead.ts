@@ -13,6 +13,7 @@ export interface TrainingRecord {
   data: Record<string, unknown>;
   training: Record<string, unknown>;
   losses: TrainedHead['losses'];
+  bestEpoch: number;
   wallSeconds: number;
   parityMaxAbsDiff: number;
   packages: Record<string, string>;

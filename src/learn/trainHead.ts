@@ -44,6 +44,8 @@ export interface TrainedHead {
   proprioNorm: Norm;
   actionNorm: Norm;
   losses: { epoch: number; train: number; validation: number }[];
+  /** The epoch whose weights are kept: the lowest validation loss. */
+  bestEpoch: number;
   rows: { train: number; validation: number };
   seconds: number;
 }
@@ -112,6 +114,9 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
   const regression = (pred: tf.Tensor, target: tf.Tensor) => (options.loss === 'l1' ? tf.mean(tf.abs(tf.sub(pred, target))) : tf.mean(tf.square(tf.sub(pred, target))));
 
   const losses: TrainedHead['losses'] = [];
+  // The weights of the epoch with the lowest validation loss are the ones kept (early stopping
+  // without stopping: every head trains its full budget, then returns its best epoch).
+  let best = { epoch: 0, validation: Infinity, weights: new Map<string, Float32Array>() };
   let step = 0;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const order = rng.stream(`epoch/${epoch}`).shuffled(trainRows);
@@ -134,9 +139,13 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
     const validation = evaluate(params, config, validationRows, batchTensors, regression);
     losses.push({ epoch, train: total / batches, validation });
     options.onEpoch?.(epoch, total / batches, validation);
+    if (!(validation >= best.validation)) {
+      best = { epoch, validation, weights: new Map(Object.entries(params).map(([name, v]) => [name, v.dataSync().slice() as Float32Array])) };
+    }
   }
   optimizer.dispose();
-  return { params, config, featureNorm, proprioNorm, actionNorm, losses, rows: { train: trainRows.length, validation: validationRows.length }, seconds: (Date.now() - started) / 1000 };
+  for (const [name, values] of best.weights) params[name].assign(tf.tensor(values, params[name].shape));
+  return { params, config, featureNorm, proprioNorm, actionNorm, losses, bestEpoch: best.epoch, rows: { train: trainRows.length, validation: validationRows.length }, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Regression loss on held-out rows with z = 0 (the test-time CVAE). */

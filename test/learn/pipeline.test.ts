@@ -36,6 +36,8 @@ describe('collect, cache, train, export, evaluate (a tiny run)', () => {
     const head = await trainHead({ ...DEFAULT_TRAINING, cacheDir, mode: 'tracker', cvae: false, epochs: 2, batch: 16, validationShare: 0.25 });
     expect(head.losses).toHaveLength(2);
     expect(head.losses[1].train).toBeLessThan(head.losses[0].train);
+    const best = head.losses.reduce((a, b) => (b.validation < a.validation ? b : a));
+    expect(head.bestEpoch).toBe(best.epoch);
     const out = tempDir('heads-');
     const parity = await shipHead(head, 'tiny', 'tracker', out, join(modelsDir(), 'encoder.json'));
     expect(parity).toBeLessThan(1e-4);
