@@ -33,12 +33,11 @@ export async function cacheFeatures(store: DemoStore, task: Task, encoderManifes
       const frames = store.frames(demo, width, height);
       const tracker = new SimulatedSam2(sceneRng(demo.key).stream('tracker'), task.spec.perception.tracker);
       const camera = cameraModelOf(makeSceneCamera(task.spec.cameras.scene), width, height);
-      const memory = { lastPoint: null };
       let track: TrackResult = await tracker.init(frames[0], demo.prompt!);
       for (const [t, frame] of frames.entries()) {
         if (t > 0) track = await tracker.track(frame);
         for (const mode of CONDITIONINGS) {
-          const f = await conditionedFeatures(mode, encoder, frame, track, camera, memory);
+          const f = await conditionedFeatures(mode, encoder, frame, track, camera);
           writeSync(files[mode], new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
         }
       }

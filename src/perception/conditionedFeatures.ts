@@ -17,18 +17,8 @@ export const CONDITIONINGS: readonly Conditioning[] = ['none', 'box', 'tracker']
 const BOX_COLOUR = [0, 255, 0] as const;
 const BOX_LINE = 2;
 
-/** The object's 3-D grasp point (world frame, metres) closes the object token. */
+/** The object's 3-D centroid (world frame, metres) closes the object token. */
 const WORLD_POINT = 3;
-/** Mask pixels within this of the highest one form the object's top surface, metres. */
-const TOP_BAND = 0.006;
-
-/**
- * What tracker conditioning remembers between frames of one episode: the last grasp point seen
- * in the pixels, for the frames the occlusion takes away.
- */
-export interface ObjectMemory {
-  lastPoint: [number, number, number] | null;
-}
 
 /**
  * Length of a conditioned feature vector: the encoder grid, then an object token (the grid
@@ -45,14 +35,7 @@ export function conditionedLength(encoder: FeatureEncoder): number {
  * tracker's mask centroid at its mean depth becomes a world point (from memory too, when the
  * frame was taken away: the descriptor then carries the last depth and the extrapolated centroid).
  */
-export async function conditionedFeatures(
-  mode: Conditioning,
-  encoder: FeatureEncoder,
-  frame: Frame,
-  track: TrackResult | null,
-  camera?: CameraModel,
-  memory: ObjectMemory = { lastPoint: null },
-): Promise<Float32Array> {
+export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: Frame, track: TrackResult | null, camera?: CameraModel): Promise<Float32Array> {
   const out = new Float32Array(conditionedLength(encoder));
   if (mode === 'none' || !track) {
     out.set(await encoder.encode(frame));
@@ -67,8 +50,10 @@ export async function conditionedFeatures(
   out.set(grid);
   out.set(maskedPool(grid, encoder.manifest.grid, track.mask, frame.width, frame.height), encoder.length);
   out.set(track.descriptor, encoder.length + encoder.manifest.grid[0]);
-  const point = camera ? graspPoint(frame, track, camera, memory) : null;
-  if (point) out.set(point, encoder.length + encoder.manifest.grid[0] + DESCRIPTOR_SIZE);
+  const [cx, cy, , , area, , , depth] = track.descriptor;
+  if (camera && area > 0 && depth > 0) {
+    out.set(pixelToWorld(camera, cx * frame.width - 0.5, cy * frame.height - 0.5, depth), encoder.length + encoder.manifest.grid[0] + DESCRIPTOR_SIZE);
+  }
   return out;
 }
 
@@ -104,30 +89,4 @@ function maskedPool(grid: Float32Array, [channels, rows, cols]: readonly [number
     out[c] = s / total;
   }
   return out;
-}
-
-/**
- * Where the tracked object is, in the world: the centroid of its top surface, from the mask's
- * pixels unprojected at their own depths with the calibrated camera (the visible side faces would
- * pull a plain centroid towards the camera). A frame without depth (taken away) gets the last point
- * seen; failing that, the mask centroid at the descriptor's remembered depth.
- */
-function graspPoint(frame: Frame, track: TrackResult, camera: CameraModel, memory: ObjectMemory): [number, number, number] | null {
-  const points: [number, number, number][] = [];
-  for (let i = 0; i < track.mask.length; i++) {
-    const d = frame.depth[i];
-    if (!track.mask[i] || !(d > 0) || !Number.isFinite(d)) continue;
-    const u = i % frame.width;
-    points.push(pixelToWorld(camera, u, (i - u) / frame.width, d));
-  }
-  if (points.length > 0) {
-    const top = Math.max(...points.map((p) => p[2]));
-    const surface = points.filter((p) => p[2] >= top - TOP_BAND);
-    const mean = (k: number) => surface.reduce((s, p) => s + p[k], 0) / surface.length;
-    memory.lastPoint = [mean(0), mean(1), mean(2)];
-    return memory.lastPoint;
-  }
-  if (memory.lastPoint) return memory.lastPoint;
-  const [cx, cy, , , area, , , depth] = track.descriptor;
-  return area > 0 && depth > 0 ? pixelToWorld(camera, cx * frame.width - 0.5, cy * frame.height - 0.5, depth) : null;
 }

@@ -6,7 +6,7 @@ export { OnnxGraphBuilder } from './OnnxGraphBuilder.js';
 export { maskDescriptor, isBlackedOut, DESCRIPTOR_SIZE } from './maskDescriptor.js';
 export { FeatureEncoder, DETERMINISTIC_SESSION } from './FeatureEncoder.js';
 export { checkSession, type TensorSpec } from './checkSession.js';
-export { conditionedFeatures, conditionedLength, withBox, CONDITIONINGS, type Conditioning, type ObjectMemory } from './conditionedFeatures.js';
+export { conditionedFeatures, conditionedLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
 export { Sam2OnnxTracker } from './Sam2OnnxTracker.js';
 export { parseTrackerChoice, formatTrackerChoice, trackerFactory, type TrackerChoice } from './trackerChoice.js';
 export { promptFor } from './promptFor.js';

@@ -10,7 +10,6 @@ import {
   conditionedLength,
   DETERMINISTIC_SESSION,
   FeatureEncoder,
-  type ObjectMemory,
   type PromptableTracker,
   type TrackResult,
 } from '../../perception/index.js';
@@ -29,7 +28,6 @@ export class OnnxChunkPolicy implements Policy {
   readonly prompted: boolean;
   private tracker: PromptableTracker | null = null;
   private track: TrackResult | null = null;
-  private memory: ObjectMemory = { lastPoint: null };
   private readonly proprio = new Float32Array(PROPRIO_FIELDS.length);
 
   private constructor(
@@ -71,7 +69,6 @@ export class OnnxChunkPolicy implements Policy {
   async reset(ctx: PolicyContext, first: Observation): Promise<void> {
     this.track = null;
     this.tracker = null;
-    this.memory = { lastPoint: null };
     if (!this.prompted) return;
     if (!ctx.prompt) throw new Error(`${this.name} needs a prompt box`);
     this.tracker = await this.makeTracker(sceneRng(ctx.key).stream('tracker'));
@@ -81,7 +78,7 @@ export class OnnxChunkPolicy implements Policy {
   async act(observation: Observation): Promise<Action[]> {
     const frame = observation.frames.scene;
     if (this.tracker && observation.t > 0) this.track = await this.tracker.track(frame);
-    const features = await conditionedFeatures(this.manifest.conditioning, this.encoder, frame, this.track, observation.cameras.scene, this.memory);
+    const features = await conditionedFeatures(this.manifest.conditioning, this.encoder, frame, this.track, observation.cameras.scene);
     const { palm, opening, gripForce, gripper } = observation.proprio;
     const raw = [palm.x, palm.y, palm.z, palm.yaw, opening, gripForce, gripper];
     const { mean, std } = this.manifest.proprioNorm;
