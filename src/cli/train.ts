@@ -1,15 +1,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentFacts, LEARNED_POLICIES, loadTask, modelsDir, Progress, writeFileAtomic } from '../bench/index.js';
-import { taskObjectCount } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import { cacheFeatures, collectDemos, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
-import { fractionFlag, intFlag, parseFlags } from './flags.js';
+import { fractionFlag, intFlag, objectsFlag, parseFlags } from './flags.js';
 import { conditionedLength, FeatureEncoder } from '../bench/index.js';
 
 export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
 
-export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--epochs N] [--loss l1|mse] [--only NAME,...] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--epochs N] [--loss l1|mse] [--only NAME,...] [--work DIR] [--out DIR]
 
 Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
 ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker)
@@ -17,6 +16,7 @@ on the same demonstrations with the same budget, exports each to ONNX after a pa
 writes <name>.onnx, <name>.json and training-<name>.json.
 
   --task    task (default: cubes)      --demos   demonstrations (default: 250)
+  --objects object count or range of the demonstrations (default: 1-6)
   --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
   --only    comma-separated heads to train (default: all four)
   --loss    l1 (ACT, default) or mse (the paper's Eq. 1)
@@ -33,11 +33,13 @@ const SPECS = {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
     task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' },
-    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
   const task = loadTask(values.task ?? 'cubes');
   const demos = intFlag(values.demos, '--demos', 250, 1, 100_000);
+  // One to six cubes by default: the heads must also see scenes where nothing is ambiguous.
+  const objects = objectsFlag(values.objects, { min: 1, max: 6 });
   const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
   const loss = values.loss ?? 'l1';
@@ -53,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const store = new DemoStore(join(work, 'demos'));
   const collectProgress = new Progress('collect', demos);
-  const collected = await collectDemos({ task, objects: taskObjectCount(task.spec), demos, noisyShare, store, onDemo: () => collectProgress.tick(true) });
+  const collected = await collectDemos({ task, objects, demos, noisyShare, store, onDemo: () => collectProgress.tick(true) });
   collectProgress.stop();
   const cacheDir = join(work, 'cache');
   const featureLength = conditionedLength(await FeatureEncoder.load(encoder));
@@ -75,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
       policy: name,
       conditioning: spec.conditioning,
       cvae: spec.cvae,
-      data: { task: task.spec.id, demos: collected.stored, episodesTried: collected.tried, noisyShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
+      data: { task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, noisyShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
       training: { ...DEFAULT_TRAINING, epochs, loss, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,
