@@ -41,6 +41,14 @@ const DIRECTIONS = 18;
 
 /** The direction (radians, in [0, pi/2)) along which the mask's pixel centres span least. */
 function narrowestDirection(mask: Uint8Array, width: number): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const x = i % width;
+    xs.push(x);
+    ys.push((i - x) / width);
+  }
   let best = 0;
   let bestSpan = Infinity;
   for (let k = 0; k < DIRECTIONS; k++) {
@@ -49,10 +57,8 @@ function narrowestDirection(mask: Uint8Array, width: number): number {
     const s = Math.sin(phi);
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = 0; i < mask.length; i++) {
-      if (!mask[i]) continue;
-      const x = i % width;
-      const v = x * c + ((i - x) / width) * s;
+    for (let j = 0; j < xs.length; j++) {
+      const v = xs[j] * c + ys[j] * s;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
