@@ -7,7 +7,7 @@ export const summary = 'run one policy on one task and write episodes.csv, summa
 export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--objects K|A-B] [--out DIR]
 
   --task      a task file (scenes/tasks/cubes.json) or a built-in task name (cubes, pile, packed)
-  --policy    policy name (default: expert)
+  --policy    expert, act, act-cvae, act-condition, sam2grasp or onnx:path/to/manifest.json (default: expert)
   --episodes  number of episodes, 1 to 100000 (default: 100)
   --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)
   --out       output folder (default: results/<policy>-<task>)

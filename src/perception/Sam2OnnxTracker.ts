@@ -56,6 +56,11 @@ export class Sam2OnnxTracker implements PromptableTracker {
     return new Sam2OnnxTracker(manifest, sessions);
   }
 
+  /** A tracker with an empty memory that shares this one's loaded modules (sessions hold no state). */
+  fresh(): Sam2OnnxTracker {
+    return new Sam2OnnxTracker(this.manifest, this.sessions);
+  }
+
   /** Frames in the memory bank now, the prompt frame included. */
   get memorySize(): number {
     return (this.prompt ? 1 : 0) + this.recent.length;

@@ -19,10 +19,11 @@ export function formatTrackerChoice(choice: TrackerChoice): string {
 
 /**
  * Makes trackers of the chosen kind, one per episode. A SAM2 export is loaded and checked once,
- * here, so a bad manifest fails before any episode runs; its sessions are then shared.
+ * here, so a bad manifest fails before any episode runs; every episode's tracker then shares its
+ * sessions, with a memory of its own.
  */
 export async function trackerFactory(choice: TrackerChoice, spec: TaskSpec): Promise<(rng: Rng) => Promise<PromptableTracker>> {
   if (choice.kind === 'sim') return async (rng) => new SimulatedSam2(rng, spec.perception.tracker);
-  await Sam2OnnxTracker.load(choice.manifest);
-  return () => Sam2OnnxTracker.load(choice.manifest);
+  const loaded = await Sam2OnnxTracker.load(choice.manifest);
+  return async () => loaded.fresh();
 }

@@ -49,6 +49,17 @@ describe('Sam2OnnxTracker on tiny four-module exports', () => {
     expect(sizes).toEqual([2, 3, 4, 4, 4]); // prompt frame + 3 recent, then rolling
   });
 
+  it('makes fresh trackers that share the loaded modules but not the memory', async () => {
+    const first = await Sam2OnnxTracker.load(manifest);
+    await first.init(frame, { x0: 8, y0: 8, x1: 24, y1: 24 });
+    await first.track(frame);
+    const second = first.fresh();
+    expect(second.memorySize).toBe(0);
+    const result = await second.init(frame, { x0: 40, y0: 40, x1: 56, y1: 56 });
+    expect(shareInside(result.mask, { x0: 32, y0: 32, x1: 64, y1: 64 })).toBe(1);
+    expect(first.memorySize).toBe(2);
+  });
+
   it('marks frames it cannot see as carried from memory', async () => {
     const tracker = await Sam2OnnxTracker.load(manifest);
     await tracker.init(frame, { x0: 8, y0: 8, x1: 24, y1: 24 });
