@@ -1,4 +1,4 @@
-import { formatObjectCount } from '../core/index.js';
+import { formatObjectCount, type EpisodeKey } from '../core/index.js';
 import { formatOcclusionMode, type OcclusionMode } from '../env/index.js';
 import type { EpisodeResult } from './runEpisode.js';
 
@@ -75,3 +75,26 @@ export function toEpisodeRow(r: EpisodeResult, occlusionMode: OcclusionMode = { 
     state_hash: r.stateHash,
   };
 }
+
+/**
+ * The row of an episode that never finished: the policy or the worker running it threw. It counts
+ * as a failure with the reason `crashed`; its scene and state fields stay empty.
+ */
+export function crashedRow(key: EpisodeKey, policy: string, occlusionMode: OcclusionMode): EpisodeRow {
+  const row = Object.fromEntries(EPISODE_COLUMNS.map((c) => [c, ''])) as EpisodeRow;
+  return {
+    ...row,
+    task: key.task,
+    objects: formatObjectCount(key.objects),
+    occlusion: String(key.occlusion),
+    occlusion_mode: formatOcclusionMode(occlusionMode),
+    index: String(key.index),
+    policy,
+    success_target: '0',
+    success_any: '0',
+    failure_reason: CRASHED,
+  };
+}
+
+/** The failure reason of an episode that threw instead of ending (not an env outcome). */
+export const CRASHED = 'crashed';

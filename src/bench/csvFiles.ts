@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { InputError } from '../core/index.js';
 import { parseString, writeToString } from 'fast-csv';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
@@ -16,7 +17,10 @@ export async function writeCsvAtomic(path: string, columns: readonly string[], r
 
 /** Reads a CSV file with a header line into records of strings. */
 export function readCsv(path: string): Promise<{ columns: string[]; records: Record_[] }> {
-  const text = readFileSync(path, 'utf8');
+  return parseCsv(readFileSync(path, 'utf8'));
+}
+
+function parseCsv(text: string): Promise<{ columns: string[]; records: Record_[] }> {
   return new Promise((resolve, reject) => {
     const records: Record_[] = [];
     let columns: string[] = [];
@@ -44,6 +48,23 @@ export class AppendOnlyCsv {
     const fd = openSync(path, 'w');
     writeSync(fd, await csvText(columns, []));
     return new AppendOnlyCsv(fd, columns);
+  }
+
+  /**
+   * Opens a file to go on appending to it. Complete lines stay; a torn last line (a crash in the
+   * middle of a write) is cut off; a missing or empty file gets the header. A file with other
+   * columns is refused. Returns the records already there.
+   */
+  static async resume(path: string, columns: readonly string[]): Promise<{ log: AppendOnlyCsv; records: Record_[] }> {
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    if (!complete) return { log: await AppendOnlyCsv.create(path, columns), records: [] };
+    const parsed = await parseCsv(complete);
+    if (parsed.columns.join(',') !== columns.join(',')) throw new InputError(path, `has other columns than this run writes (${parsed.columns.length} vs ${columns.length}); use another output folder`);
+    const fd = openSync(path, 'r+');
+    ftruncateSync(fd, Buffer.byteLength(complete));
+    closeSync(fd);
+    return { log: new AppendOnlyCsv(openSync(path, 'a'), columns), records: parsed.records };
   }
 
   async append(record: Record_): Promise<void> {

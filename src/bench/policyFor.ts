@@ -9,8 +9,11 @@ export function modelsDir(): string {
   return join(projectPackage().root, 'assets', 'models');
 }
 
-/** The named policy for a task, its prompted perception using the chosen tracker (default: sim). */
-export async function policyFor(name: string, task: Task, tracker: TrackerChoice = { kind: 'sim' }): Promise<Policy> {
+/**
+ * The named policy for a task, its prompted perception using the chosen tracker (default: sim);
+ * an unknown name or a broken model is reported against `where`.
+ */
+export async function policyFor(name: string, task: Task, tracker: TrackerChoice = { kind: 'sim' }, where = '--policy'): Promise<Policy> {
   const makeTracker = await trackerFactory(tracker, task.spec);
-  return createPolicy(name, { modelsDir: modelsDir(), makeTracker, controlHz: task.spec.control.controlHz });
+  return createPolicy(name, { modelsDir: modelsDir(), makeTracker, controlHz: task.spec.control.controlHz }, where);
 }

@@ -1,3 +1,4 @@
+import { textTable } from './textTable.js';
 import { wilsonInterval } from './wilson.js';
 import type { EpisodeRow } from './EpisodeRow.js';
 
@@ -111,7 +112,5 @@ export function formatSummaryTable(rows: readonly SummaryRow[]): string {
     cm(r.closing_to_centroid),
     r.failures || '-',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return textTable(header, body);
 }

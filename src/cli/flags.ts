@@ -6,9 +6,9 @@ import { parseOcclusionMode, parseTrackerChoice, type TrackerChoice } from '../b
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** util.parseArgs in strict mode, its complaints turned into one-line InputErrors. */
-export function parseFlags<T extends Options>(argv: string[], options: T) {
+export function parseFlags<T extends Options>(argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: attachNegativeNumbers(argv), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    return parseArgs({ args: attachNegativeNumbers(argv), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
   } catch (err) {
     const message = (err as Error).message.split('\n')[0];
     const flag = /'(-[-\w]+)/.exec(message)?.[1] ?? 'arguments';

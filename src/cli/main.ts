@@ -15,6 +15,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   collect: () => import('./collect.js'),
   cache: () => import('./cache.js'),
   train: () => import('./train.js'),
+  sweep: () => import('./sweep.js'),
+  merge: () => import('./merge.js'),
+  gate: () => import('./gate.js'),
+
+
 };
 
 async function main(argv: string[]): Promise<number> {

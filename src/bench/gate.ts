@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { InputError } from '../core/index.js';
+import { readCsv } from './csvFiles.js';
+import { EPISODE_COLUMNS, type EpisodeRow } from './EpisodeRow.js';
+import { pairedWorseP } from './exactTests.js';
+import { formatP } from './pairedComparisons.js';
+import { unitIdOfRow } from './SweepPlan.js';
+import { textTable } from './textTable.js';
+
+export interface GateOptions {
+  resultsCsv: string;
+  referenceCsv: string;
+  /** Significance level of the one-sided test. */
+  alpha: number;
+  /** Compare state hashes (off when a policy changed on purpose and only its success matters). */
+  checkHashes: boolean;
+}
+
+export type Verdict = 'ok' | 'worse' | 'hash' | 'missing';
+
+/** One policy in one cell, read against the reference on the keys both ran. */
+export interface GateRow {
+  policy: string;
+  cell: string;
+  /** Reference keys both files hold, and those the results lack. */
+  paired: number;
+  missing: number;
+  referenceSuccesses: number;
+  successes: number;
+  /** Keys the reference succeeded on and the results failed, and the other way round. */
+  lost: number;
+  gained: number;
+  /** One-sided exact p that the results are no worse than the reference. */
+  p: number;
+  hashMismatches: number;
+  verdict: Verdict;
+}
+
+async function readEpisodes(path: string): Promise<EpisodeRow[]> {
+  if (!existsSync(path)) throw new InputError(path, 'no such file');
+  const { columns, records } = await readCsv(path);
+  if (columns.join(',') !== EPISODE_COLUMNS.join(',')) {
+    const missing = EPISODE_COLUMNS.filter((c) => !columns.includes(c));
+    const extra = columns.filter((c) => !(EPISODE_COLUMNS as readonly string[]).includes(c));
+    const what = [missing.length ? `lacks ${missing.join(', ')}` : '', extra.length ? `has unknown ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
+    throw new InputError(path, `is not an episodes.csv of this version (${what || 'columns in another order'})`);
+  }
+  return records as EpisodeRow[];
+}
+
+/**
+ * The statistical CI gate: for every policy and cell of the reference, pair its episodes with the
+ * results' by key, and fail the cell when the results are significantly worse (one-sided exact
+ * binomial test on the discordant keys, p < alpha), when a state hash differs for the same key
+ * (determinism broke), or when the results lack reference keys.
+ */
+export async function gate(options: GateOptions): Promise<GateRow[]> {
+  const reference = await readEpisodes(options.referenceCsv);
+  const results = new Map((await readEpisodes(options.resultsCsv)).map((r) => [unitIdOfRow(r), r]));
+  const cells = new Map<string, EpisodeRow[]>();
+  for (const r of reference) {
+    const id = `${r.policy}\u0000${r.task} ${r.objects} objects, occlusion ${r.occlusion} ${r.occlusion_mode}`;
+    cells.set(id, [...(cells.get(id) ?? []), r]);
+  }
+  return [...cells].map(([id, refRows]) => {
+    const [policy, cell] = id.split('\u0000');
+    const row: GateRow = { policy, cell, paired: 0, missing: 0, referenceSuccesses: 0, successes: 0, lost: 0, gained: 0, p: 1, hashMismatches: 0, verdict: 'ok' };
+    for (const ref of refRows) {
+      const now = results.get(unitIdOfRow(ref));
+      if (!now) {
+        row.missing++;
+        continue;
+      }
+      const [a, b] = [ref.success_target === '1', now.success_target === '1'];
+      row.paired++;
+      row.referenceSuccesses += Number(a);
+      row.successes += Number(b);
+      row.lost += Number(a && !b);
+      row.gained += Number(b && !a);
+      row.hashMismatches += Number(ref.state_hash !== now.state_hash);
+    }
+    row.p = pairedWorseP(row.lost, row.gained);
+    row.verdict = row.missing ? 'missing' : row.p < options.alpha ? 'worse' : options.checkHashes && row.hashMismatches ? 'hash' : 'ok';
+    return row;
+  });
+}
+
+/** The gate's verdicts as a plain-text table. */
+export function formatGate(rows: readonly GateRow[], alpha: number): string {
+  const pct = (k: number, n: number) => (n ? ((100 * k) / n).toFixed(1) : '-');
+  const header = ['policy', 'cell', 'paired', 'reference %', 'now %', 'lost', 'gained', `p (worse; alpha ${alpha})`, 'hashes differ', 'missing', 'verdict'];
+  const body = rows.map((r) => [r.policy, r.cell, String(r.paired), pct(r.referenceSuccesses, r.paired), pct(r.successes, r.paired), String(r.lost), String(r.gained), formatP(r.p), String(r.hashMismatches), String(r.missing), r.verdict === 'ok' ? 'ok' : `FAIL (${r.verdict})`]);
+  return textTable(header, body);
+}

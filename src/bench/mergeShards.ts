@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseSpec, readJsonFile, SweepSpecSchema } from '../config/index.js';
+import { InputError } from '../core/index.js';
+import { csvText, readCsv } from './csvFiles.js';
+import { EPISODE_COLUMNS, type EpisodeRow } from './EpisodeRow.js';
+import { prepareOutDir } from './runEval.js';
+import { parseShard, SweepPlan, unitIdOfRow, WHOLE } from './SweepPlan.js';
+import { writeSweepReport, type SweepRecord, type SweepReport } from './writeSweepReport.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+/**
+ * Combines the folders of a sharded sweep into one, byte-identical to the unsharded run's
+ * episodes.csv (and sweep.json and derived files). Refuses shards of different sweeps or
+ * configurations, a shard given twice or missing, and a shard that is not complete.
+ */
+export async function mergeShards(dirs: readonly string[], outDir: string, command: string): Promise<SweepReport> {
+  if (dirs.length === 0) throw new InputError('SHARD_DIR', 'name the shard folders to merge');
+  const records = dirs.map((dir) => readJsonFile(join(dir, 'sweep.json')) as SweepRecord);
+  const first = records[0];
+  const count = parseShard(first.shard, `${dirs[0]}/sweep.json: shard`).count;
+  const seen = new Map<number, string>();
+  records.forEach((record, i) => {
+    if (record.configHash !== first.configHash || record.id !== first.id) {
+      throw new InputError(dirs[i], `holds sweep "${record.id}" with config ${record.configHash?.slice(0, 12)}, not "${first.id}" with config ${first.configHash?.slice(0, 12)} like ${dirs[0]}`);
+    }
+    const shard = parseShard(record.shard, `${dirs[i]}/sweep.json: shard`);
+    if (shard.count !== count) throw new InputError(dirs[i], `is shard ${record.shard}, but ${dirs[0]} is one of ${count}`);
+    if (seen.has(shard.index)) throw new InputError(dirs[i], `is shard ${record.shard} again (also ${seen.get(shard.index)})`);
+    seen.set(shard.index, dirs[i]);
+  });
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length) throw new InputError('SHARD_DIR', `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  if (existsSync(join(outDir, 'episodes.csv'))) throw new InputError('--out', `${outDir} already holds results; merge into a fresh folder`);
+
+  const spec = parseSpec(SweepSpecSchema, first.spec, `${dirs[0]}/sweep.json: spec`);
+  const whole = new SweepPlan(spec, first.taskIds, WHOLE);
+  const rows: EpisodeRow[] = [];
+  for (const [i, dir] of dirs.entries()) {
+    const plan = new SweepPlan(spec, first.taskIds, parseShard(records[i].shard));
+    const { columns, records: shardRows } = await readCsv(join(dir, 'episodes.csv'));
+    if (columns.join(',') !== EPISODE_COLUMNS.join(',')) throw new InputError(`${dir}/episodes.csv`, 'has other columns than episodes.csv files have');
+    const bad = (shardRows as EpisodeRow[]).findIndex((row, r) => r >= plan.units.length || unitIdOfRow(row) !== plan.unitId(plan.units[r]));
+    if (bad >= 0) throw new InputError(`${dir}/episodes.csv`, `line ${bad + 2} is not shard ${records[i].shard}'s episode there (a duplicated or foreign key)`);
+    if (shardRows.length < plan.units.length) throw new InputError(`${dir}/episodes.csv`, `holds ${shardRows.length} of the shard's ${plan.units.length} episodes; finish it first (re-run its command)`);
+    rows.push(...(shardRows as EpisodeRow[]));
+  }
+  rows.sort((a, b) => whole.positionOfRow(a) - whole.positionOfRow(b));
+
+  prepareOutDir(outDir);
+  writeFileAtomic(join(outDir, 'episodes.csv'), await csvText(EPISODE_COLUMNS, rows));
+  writeFileAtomic(join(outDir, 'sweep.json'), `${JSON.stringify({ ...first, shard: '1/1' }, null, 2)}\n`);
+  return writeSweepReport(outDir, spec, first.taskIds, rows, { command, configHash: first.configHash, mergedFrom: dirs });
+}

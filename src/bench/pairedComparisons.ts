@@ -1,0 +1,74 @@
+import type { EpisodeRow } from './EpisodeRow.js';
+import { mcnemarExact } from './exactTests.js';
+
+/** Two policies compared on the keys of one cell that both ran. */
+export interface PairedRow {
+  task: string;
+  objects: string;
+  occlusion: string;
+  occlusion_mode: string;
+  policy_a: string;
+  policy_b: string;
+  /** Keys both policies ran. */
+  n: number;
+  successes_a: number;
+  successes_b: number;
+  /** Discordant keys: only A succeeded, only B succeeded. */
+  a_only: number;
+  b_only: number;
+  /** Exact McNemar p-value, two-sided. */
+  p: number;
+}
+
+export const PAIRED_COLUMNS = ['task', 'objects', 'occlusion', 'occlusion_mode', 'policy_a', 'policy_b', 'n', 'successes_a', 'successes_b', 'a_only', 'b_only', 'p'] as const;
+
+/** The cell of a row, without the policy: what keys are paired within. */
+export const cellIdOfRow = (r: EpisodeRow) => [r.task, r.objects, r.occlusion, r.occlusion_mode].join('|');
+
+/**
+ * Every pair of policies (in order of first appearance) in every cell, on the keys both ran: the
+ * exact McNemar test of the paper's comparisons, which uses that the methods met the same scenes.
+ */
+export function pairedComparisons(rows: readonly EpisodeRow[]): PairedRow[] {
+  const cells = new Map<string, Map<string, Map<string, boolean>>>();
+  for (const r of rows) {
+    const cell = cells.get(cellIdOfRow(r)) ?? new Map<string, Map<string, boolean>>();
+    cells.set(cellIdOfRow(r), cell);
+    const byKey = cell.get(r.policy) ?? new Map<string, boolean>();
+    cell.set(r.policy, byKey);
+    byKey.set(r.index, r.success_target === '1');
+  }
+  const out: PairedRow[] = [];
+  for (const [cellId, byPolicy] of cells) {
+    const [task, objects, occlusion, occlusion_mode] = cellId.split('|');
+    const policies = [...byPolicy.keys()];
+    for (let i = 0; i < policies.length; i++) {
+      for (let j = i + 1; j < policies.length; j++) {
+        const a = byPolicy.get(policies[i])!;
+        const b = byPolicy.get(policies[j])!;
+        const counts = { n: 0, successes_a: 0, successes_b: 0, a_only: 0, b_only: 0 };
+        for (const [index, successA] of a) {
+          const successB = b.get(index);
+          if (successB === undefined) continue;
+          counts.n++;
+          counts.successes_a += Number(successA);
+          counts.successes_b += Number(successB);
+          counts.a_only += Number(successA && !successB);
+          counts.b_only += Number(successB && !successA);
+        }
+        out.push({ task, objects, occlusion, occlusion_mode, policy_a: policies[i], policy_b: policies[j], ...counts, p: mcnemarExact(counts.a_only, counts.b_only) });
+      }
+    }
+  }
+  return out;
+}
+
+/** A paired row as CSV strings. */
+export function pairedRecord(r: PairedRow): Record<(typeof PAIRED_COLUMNS)[number], string> {
+  return { ...r, n: String(r.n), successes_a: String(r.successes_a), successes_b: String(r.successes_b), a_only: String(r.a_only), b_only: String(r.b_only), p: formatP(r.p) };
+}
+
+/** p-values to three significant digits, tiny ones in exponent form. */
+export function formatP(p: number): string {
+  return p >= 0.001 ? p.toPrecision(3) : p.toExponential(2);
+}

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Tinypool } from 'tinypool';
+import { InputError } from '../core/index.js';
+import { AppendOnlyCsv } from './csvFiles.js';
+import { crashedRow, EPISODE_COLUMNS, type EpisodeRow } from './EpisodeRow.js';
+import { prepareOutDir } from './runEval.js';
+import { Progress } from './Progress.js';
+import { projectPackage } from './projectPackage.js';
+import type { ResolvedSweep } from './resolveSweep.js';
+import { runUnit, type UnitJob, type UnitResult } from './sweepWorker.js';
+import { formatShard, SweepPlan, unitIdOfRow, type Shard, type SweepUnit } from './SweepPlan.js';
+import { sweepRecord, writeSweepReport, type SweepReport } from './writeSweepReport.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+export interface SweepOptions {
+  sweep: ResolvedSweep;
+  outDir: string;
+  shard: Shard;
+  /** Worker threads; 1 runs in this thread. */
+  workers: number;
+  /** The command line, recorded in run.json. */
+  command: string;
+}
+
+export const defaultWorkers = () => availableParallelism();
+
+/**
+ * Runs (or resumes) a sweep into `outDir`. Rows go to `episodes.csv` in the plan's canonical order
+ * as soon as every earlier unit is done, so the file is the same bytes whatever the worker count,
+ * and a crash leaves a prefix of it that a re-run continues. Derived files are rewritten at the end.
+ */
+export async function runSweep(options: SweepOptions): Promise<SweepReport> {
+  const { sweep, outDir, shard } = options;
+  const plan = new SweepPlan(sweep.spec, sweep.taskIds, shard);
+  const identity = `${JSON.stringify(sweepRecord(sweep, shard), null, 2)}\n`;
+  checkOutDir(outDir, identity, shard);
+  prepareOutDir(outDir);
+  writeFileAtomic(join(outDir, 'sweep.json'), identity);
+  const { log, records } = await AppendOnlyCsv.resume(join(outDir, 'episodes.csv'), EPISODE_COLUMNS);
+  const done = records as EpisodeRow[];
+  checkPrefix(done, plan, outDir);
+
+  const started = Date.now();
+  const todo = plan.units.slice(done.length);
+  const progress = new Progress(`${sweep.spec.id}${shard.count > 1 ? ` shard ${formatShard(shard)}` : ''}`, todo.length);
+  const rows = [...done];
+  const milliseconds: Record<string, number[]> = {};
+  const pending = new Map<number, EpisodeRow>();
+  let next = 0;
+  const finish = async (i: number, row: EpisodeRow) => {
+    pending.set(i, row);
+    for (let r = pending.get(next); r; r = pending.get(next)) {
+      pending.delete(next++);
+      rows.push(r);
+      await log.append(r);
+      progress.tick(r.success_target === '1');
+    }
+  };
+  try {
+    await runUnits(todo, jobFor(sweep, plan), options.workers, async (i, result) => {
+      if (result instanceof Error) {
+        console.error(`${plan.unitId(todo[i])}: crashed (${result.message.split('\n')[0]})`);
+        await finish(i, crashedRow(todo[i].key, todo[i].policy, plan.occlusionMode));
+        return;
+      }
+      (milliseconds[result.row.policy] ??= []).push(result.milliseconds);
+      await finish(i, result.row);
+    });
+  } finally {
+    progress.stop();
+    log.close();
+  }
+  const wallSeconds = (Date.now() - started) / 1000;
+  return writeSweepReport(outDir, sweep.spec, sweep.taskIds, rows, {
+    command: options.command,
+    configHash: sweep.configHash,
+    models: sweep.models,
+    shard: formatShard(shard),
+    workers: options.workers,
+    startedAt: new Date(started).toISOString(),
+    wallSeconds,
+    episodesRun: todo.length,
+    episodesResumed: done.length,
+    episodesPerSecond: todo.length / wallSeconds,
+    policyMillisecondsPerEpisode: Object.fromEntries(Object.entries(milliseconds).map(([p, ms]) => [p, ms.reduce((a, b) => a + b, 0) / ms.length])),
+  });
+}
+
+/** A folder holding another sweep's (or shard's) results is refused before anything is touched. */
+function checkOutDir(outDir: string, identity: string, shard: Shard): void {
+  const path = join(outDir, 'sweep.json');
+  if (existsSync(path) && readFileSync(path, 'utf8') !== identity) {
+    throw new InputError('--out', `${outDir} holds results of another sweep, configuration or shard than this one (${formatShard(shard)}); use a fresh folder`);
+  }
+  if (!existsSync(path) && existsSync(join(outDir, 'episodes.csv'))) {
+    throw new InputError('--out', `${outDir} holds an episodes.csv of no sweep (no sweep.json); use a fresh folder`);
+  }
+}
+
+/** The rows already written must be the plan's first units, in order. */
+function checkPrefix(done: readonly EpisodeRow[], plan: SweepPlan, outDir: string): void {
+  const bad = done.findIndex((row, i) => i >= plan.units.length || unitIdOfRow(row) !== plan.unitId(plan.units[i]));
+  if (bad >= 0) throw new InputError('--out', `${outDir}/episodes.csv line ${bad + 2} is not this sweep's next episode; use a fresh folder`);
+}
+
+function jobFor(sweep: ResolvedSweep, plan: SweepPlan): (unit: SweepUnit) => UnitJob {
+  const refs = new Map(sweep.spec.policies.map((label, i) => [label, sweep.policyRefs[i]]));
+  const tasks = new Map(sweep.taskIds.map((id, i) => [id, sweep.taskRefs[i]]));
+  return (unit) => ({ taskRef: tasks.get(unit.key.task)!, policy: refs.get(unit.policy)!, key: unit.key, occlusionMode: plan.spec.occlusionMode });
+}
+
+/**
+ * Runs the units, in this thread (one worker) or on a pool of worker threads, and reports each
+ * result (or the error that ended it) with its index as it completes.
+ */
+async function runUnits(units: readonly SweepUnit[], job: (u: SweepUnit) => UnitJob, workers: number, onResult: (i: number, r: UnitResult | Error) => Promise<void>): Promise<void> {
+  const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  if (workers <= 1) {
+    for (const [i, unit] of units.entries()) {
+      await onResult(i, await runUnit(job(unit)).catch(asError));
+    }
+    return;
+  }
+  // The compiled worker: tests run from TypeScript sources, but threads load the build (npm test builds first).
+  const filename = pathToFileURL(join(projectPackage().root, 'dist', 'src', 'bench', 'sweepWorker.js')).href;
+  const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers, isolateWorkers: false });
+  let chain = Promise.resolve();
+  try {
+    await Promise.all(
+      units.map((unit, i) =>
+        pool
+          .run(job(unit))
+          .then((r: UnitResult) => r, asError)
+          .then((r) => (chain = chain.then(() => onResult(i, r)))),
+      ),
+    );
+    await chain;
+  } finally {
+    await pool.destroy();
+  }
+}

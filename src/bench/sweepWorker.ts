@@ -1,0 +1,55 @@
+import type { EpisodeKey } from '../core/index.js';
+import { GraspEnv, OcclusionWrapper, parseOcclusionMode, type Env } from '../env/index.js';
+import type { Policy } from '../policy/index.js';
+import type { Task } from '../sim/index.js';
+import { toEpisodeRow, type EpisodeRow } from './EpisodeRow.js';
+import { loadTask } from './loadTask.js';
+import { policyFor } from './policyFor.js';
+import { runEpisode } from './runEpisode.js';
+
+/** What a worker needs to run one unit of a sweep; plain data, so it crosses threads. */
+export interface UnitJob {
+  /** The task file (absolute) or built-in name. */
+  taskRef: string;
+  policy: string;
+  key: EpisodeKey;
+  occlusionMode: string;
+}
+
+export interface UnitResult {
+  row: EpisodeRow;
+  /** Wall time of the episode in this worker, for run.json (never in the rows). */
+  milliseconds: number;
+}
+
+// Loaded once per thread and reused: the episode's result depends on its key alone, never on
+// what this thread ran before (the env rebuilds its world at reset, policies reset their memory).
+const tasks = new Map<string, Task>();
+const envs = new Map<string, Promise<Env>>();
+const policies = new Map<string, Promise<Policy>>();
+
+function taskOf(ref: string): Task {
+  let task = tasks.get(ref);
+  if (!task) tasks.set(ref, (task = loadTask(ref)));
+  return task;
+}
+
+function cached<T>(map: Map<string, Promise<T>>, id: string, make: () => Promise<T>): Promise<T> {
+  let value = map.get(id);
+  if (!value) map.set(id, (value = make()));
+  return value;
+}
+
+/** Runs one policy on one key and returns its CSV row. Throws on a fault the episode cannot record. */
+export async function runUnit(job: UnitJob): Promise<UnitResult> {
+  const started = performance.now();
+  const task = taskOf(job.taskRef);
+  const mode = parseOcclusionMode(job.occlusionMode, 'occlusionMode');
+  const env = await cached(envs, `${job.taskRef}|${job.key.occlusion}|${job.occlusionMode}`, async () => new OcclusionWrapper(await GraspEnv.create(task), job.key.occlusion, mode));
+  const policy = await cached(policies, `${job.taskRef}|${job.policy}`, () => policyFor(job.policy, task));
+  const result = await runEpisode(env, policy, job.key);
+  return { row: toEpisodeRow(result, mode), milliseconds: performance.now() - started };
+}
+
+/** The pool's entry point (tinypool calls the default export). */
+export default runUnit;

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import type { SweepSpec } from '../config/index.js';
+import { formatObjectCount } from '../core/index.js';
+import { writeCsvAtomic } from './csvFiles.js';
+import type { EpisodeRow } from './EpisodeRow.js';
+import { pairedComparisons, pairedRecord, PAIRED_COLUMNS, type PairedRow } from './pairedComparisons.js';
+import type { ResolvedSweep } from './resolveSweep.js';
+import { environmentFacts } from './runManifest.js';
+import { formatShard, type Shard } from './SweepPlan.js';
+import { summarize, summaryRecord, SUMMARY_COLUMNS, type SummaryRow } from './summarize.js';
+import { sweepPlot } from './sweepPlot.js';
+import { latexTables, markdownTables, tableSections, terminalTables } from './sweepTables.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+/**
+ * `sweep.json`: what a results folder holds: the sweep (policies as their rows name them), its
+ * configuration hash and the shard. Nothing machine- or time-dependent, so a resumed run, a shard
+ * and a merge can be checked against it byte for byte.
+ */
+export function sweepRecord(sweep: Pick<ResolvedSweep, 'spec' | 'taskIds' | 'configHash' | 'models'>, shard: Shard) {
+  // Object counts as the spec file writes them, so the record parses back as a spec.
+  const spec = { ...sweep.spec, objects: sweep.spec.objects.map(formatObjectCount) };
+  return { id: sweep.spec.id, configHash: sweep.configHash, shard: formatShard(shard), taskIds: sweep.taskIds, models: sweep.models, spec };
+}
+
+export type SweepRecord = ReturnType<typeof sweepRecord>;
+
+export interface SweepReport {
+  summary: SummaryRow[];
+  paired: PairedRow[];
+  /** The success tables as plain text, for the terminal. */
+  text: string;
+}
+
+/**
+ * Writes everything derived from a sweep's rows, each file atomically: summary.csv, paired.csv,
+ * table.md, table.tex, plot.svg, and run.json with the given facts about the run.
+ */
+export async function writeSweepReport(outDir: string, spec: SweepSpec, taskIds: readonly string[], rows: readonly EpisodeRow[], run: Record<string, unknown>): Promise<SweepReport> {
+  const summary = summarize(rows);
+  const paired = pairedComparisons(rows);
+  const sections = tableSections(spec, taskIds);
+  await writeCsvAtomic(join(outDir, 'summary.csv'), SUMMARY_COLUMNS, summary.map(summaryRecord));
+  await writeCsvAtomic(join(outDir, 'paired.csv'), PAIRED_COLUMNS, paired.map(pairedRecord));
+  writeFileAtomic(join(outDir, 'table.md'), markdownTables(spec, sections, summary, paired));
+  writeFileAtomic(join(outDir, 'table.tex'), latexTables(spec, sections, summary, paired));
+  writeFileAtomic(join(outDir, 'plot.svg'), await sweepPlot(spec, sections, summary));
+  writeFileAtomic(join(outDir, 'run.json'), `${JSON.stringify({ sweep: spec.id, ...run, ...environmentFacts() }, null, 2)}\n`);
+  return { summary, paired, text: terminalTables(spec, sections, summary, paired) };
+}
