@@ -24,9 +24,12 @@ export interface ResolvedSweep {
   models: Record<string, string>;
 }
 
-/** Every check a sweep's inputs get before it runs; each problem is one InputError line. */
-export async function resolveSweep(specPath: string): Promise<ResolvedSweep> {
-  const spec = loadSweepSpec(specPath);
+/**
+ * Every check a sweep's inputs get before it runs; each problem is one InputError line.
+ * `episodes` overrides the spec's count per cell (the bench's quick size); it is part of the hash.
+ */
+export async function resolveSweep(specPath: string, episodes?: number): Promise<ResolvedSweep> {
+  const spec = { ...loadSweepSpec(specPath), ...(episodes === undefined ? {} : { episodes }) };
   const taskRefs = spec.tasks.map((t) => (existsSync(join(tasksDir(), `${t}.json`)) && !t.endsWith('.json') ? t : resolve(dirname(specPath), t)));
   const tasks = taskRefs.map((ref, i) => loadTask(ref, `${specPath}: tasks[${i}]`));
   const taskIds = tasks.map((t) => t.spec.id);

@@ -1,36 +1,39 @@
-import { formatSummaryTable, loadTask, runEval } from '../bench/index.js';
-import { taskObjectCount } from '../config/index.js';
+import { join } from 'node:path';
+import { defaultWorkers, projectPackage, resolveSweep, runSweep, WHOLE } from '../bench/index.js';
 import { intFlag, parseFlags } from './flags.js';
 
-export const summary = 'the main job: run the benchmark on the embedded defaults and print its table';
+export const summary = "the main job: the paper's Tables I and III (methods; occlusion sweep) with intervals and paired tests";
 
-export const usage = `usage: sam2grasp bench [--episodes N] [--out DIR]
+/** Episodes per cell of the default run: both tables within ten minutes on two cores. */
+const QUICK_EPISODES = 200;
+const FULL_EPISODES = 400;
 
-Runs the scripted expert on the paper's simulated task (cubes, 3-6 cubes) and prints its success
-table with 95 % intervals. (Learned policies and the paper's Tables I and III join as they land.)
+export const usage = `usage: sam2grasp bench [--full | --episodes N] [--workers N] [--out DIR]
 
-  --episodes  episodes (default: 400, the paper's count)
+Runs scenes/sweeps/paper-table1.json (expert, act, act-cvae, act-condition, sam2grasp on 3-6
+cubes) and scenes/sweeps/paper-table3.json (the same under occlusion p = 0, 0.2, 0.4, 0.6) and
+prints both tables. Each goes to DIR/<sweep>-<episodes>/ with everything sam2grasp sweep writes;
+an interrupted bench resumes when run again.
+
+  --episodes  episodes per cell (default: ${QUICK_EPISODES}, within ten minutes on two cores)
+  --full      the paper's ${FULL_EPISODES} episodes per cell
+  --workers   worker threads (default: the machine's ${defaultWorkers()} cores)
   --out       output folder (default: results/bench)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { episodes: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseFlags(argv, { episodes: { type: 'string' }, full: { type: 'boolean' }, workers: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return (console.log(usage), 0);
-  const episodes = intFlag(values.episodes, '--episodes', 400, 1, 100_000);
+  const episodes = values.full ? FULL_EPISODES : intFlag(values.episodes, '--episodes', QUICK_EPISODES, 1, 100_000);
+  const workers = intFlag(values.workers, '--workers', defaultWorkers(), 1, 64);
   const outDir = values.out ?? 'results/bench';
-  const task = loadTask('cubes');
   const started = Date.now();
-  const rows = await runEval({
-    task,
-    policy: 'expert',
-    episodes,
-    objects: taskObjectCount(task.spec),
-    occlusion: 0,
-    occlusionMode: { kind: 'frames' },
-    outDir: `${outDir}/expert-cubes`,
-    command: ['sam2grasp', 'bench', ...argv].join(' '),
-    label: 'bench: expert on cubes',
-  });
-  console.log(formatSummaryTable(rows));
-  console.log(`\n${episodes} episodes in ${((Date.now() - started) / 1000).toFixed(1)} s; results in ${outDir}/`);
+  const sweeps = ['paper-table1', 'paper-table3'].map((id) => join(projectPackage().root, 'scenes', 'sweeps', `${id}.json`));
+  const resolved = await Promise.all(sweeps.map((path) => resolveSweep(path, episodes)));
+  for (const sweep of resolved) {
+    const dir = join(outDir, `${sweep.spec.id}-${episodes}`);
+    const report = await runSweep({ sweep, outDir: dir, shard: WHOLE, workers, command: ['sam2grasp', 'bench', ...argv].join(' ') });
+    console.log(`${report.text}\n\npaired tests, tables as Markdown and LaTeX, plot: ${dir}/\n`);
+  }
+  console.log(`${episodes} episodes per cell in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${outDir}/`);
   return 0;
 }
