@@ -2,10 +2,11 @@
  * `npm run perf`: how fast the harness runs on this machine. Speed is measured here, never in
  * tests. Writes results/perf.json and prints it.
  */
-import { mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { environmentFacts, loadTask, runEpisode, writeFileAtomic } from '../src/bench/index.js';
+import { environmentFacts, loadTask, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE, writeFileAtomic } from '../src/bench/index.js';
 import { sceneRng, STREAMS } from '../src/core/index.js';
 import { GraspEnv } from '../src/env/index.js';
 import { ScriptedExpert } from '../src/policy/index.js';
@@ -164,6 +165,63 @@ async function expertRate(taskName: string, min: number, max: number, episodes: 
   return { task: taskName, objects: min === max ? `${min}` : `${min}-${max}`, episodes, episodesPerSecond: +(episodes / seconds).toFixed(2), msPerEpisode: +((1000 * seconds) / episodes).toFixed(1), controlStepsPerEpisode: +(steps / episodes).toFixed(1), successRate: successes / episodes };
 }
 
+/**
+ * Where an episode's wall time goes: the whole episode (reset with its settling, rendering,
+ * perception, the policy, metrics) against the physics steps inside it alone, timed by wrapping
+ * GraspWorld.step. The ratio is the harness's overhead over bare simulation.
+ */
+async function episodeOverhead(policyName: string, episodes: number) {
+  const task = loadTask('cubes');
+  const env = await GraspEnv.create(task);
+  const policy = await policyFor(policyName, task);
+  const step = GraspWorld.prototype.step;
+  let physicsNs = 0n;
+  let policyNs = 0n;
+  let controlSteps = 0;
+  GraspWorld.prototype.step = function timedStep(this: GraspWorld) {
+    const t0 = process.hrtime.bigint();
+    step.call(this);
+    physicsNs += process.hrtime.bigint() - t0;
+  };
+  const act = policy.act.bind(policy);
+  policy.act = async (observation) => {
+    const t0 = process.hrtime.bigint();
+    const chunk = await act(observation);
+    policyNs += process.hrtime.bigint() - t0;
+    controlSteps++;
+    return chunk;
+  };
+  const key = (index: number) => ({ task: 'cubes', objects: { min: 3, max: 6 }, occlusion: 0, index });
+  await runEpisode(env, policy, key(1_000)); // warm-up
+  [physicsNs, policyNs, controlSteps] = [0n, 0n, 0];
+  const start = process.hrtime.bigint();
+  for (let index = 0; index < episodes; index++) await runEpisode(env, policy, key(index));
+  const wallNs = process.hrtime.bigint() - start;
+  GraspWorld.prototype.step = step;
+  env.close();
+  const ms = (ns: bigint) => Number(ns) / 1e6;
+  return {
+    policy: policyName,
+    episodes,
+    msPerEpisode: +(ms(wallNs) / episodes).toFixed(1),
+    physicsMsPerEpisode: +(ms(physicsNs) / episodes).toFixed(1),
+    policyMsPerStep: +(ms(policyNs) / controlSteps).toFixed(3),
+    overheadRatio: +(Number(wallNs) / Number(physicsNs)).toFixed(2),
+  };
+}
+
+/** Sweep throughput through the worker pool: the ci-smoke sweep, cut to a few keys per cell. */
+async function sweepRate(workers: number, episodes: number) {
+  const sweep = await resolveSweep('scenes/sweeps/ci-smoke.json', episodes);
+  const outDir = mkdtempSync(join(tmpdir(), 'sam2grasp-perf-'));
+  const start = process.hrtime.bigint();
+  await runSweep({ sweep, outDir, shard: WHOLE, workers, command: 'perf' });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  rmSync(outDir, { recursive: true });
+  const units = new SweepPlan(sweep.spec, sweep.taskIds).units.length;
+  return { workers, episodes: units, seconds: +seconds.toFixed(1), episodesPerSecond: +(units / seconds).toFixed(2) };
+}
+
 await initPhysics();
 physicsRate(6, false); // warm up the JIT and the WebAssembly tiers
 const report = {
@@ -178,6 +236,14 @@ const report = {
   ),
   renderMemoryOver10kSteps: await renderMemory(),
   perception128px: await perceptionCost(),
+  episodeOverhead: {
+    note: 'one core, cubes 3-6; wall time of whole episodes / time in their physics steps alone (goal <= 1.5); policyMsPerStep includes rendering the frames it reads and its perception',
+    policies: [await episodeOverhead('expert', 50), await episodeOverhead('act', 20), await episodeOverhead('sam2grasp', 20)],
+  },
+  sweep: await (async () => {
+    const [one, two] = [await sweepRate(1, 8), await sweepRate(2, 8)];
+    return { note: 'ci-smoke (5 policies x 2 occlusion levels) at 8 keys per cell, through runSweep', one, two, speedup: +(two.episodesPerSecond / one.episodesPerSecond).toFixed(2) };
+  })(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length },
   ...environmentFacts(),
 };

@@ -3,6 +3,7 @@ import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFil
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/bench/index.js';
+import { writeHead } from '../policy/hoverHead.js';
 import { CLI, ROOT, sam2grasp, tempDir } from './helpers.js';
 
 const dir = tempDir('sam2grasp-sweep-');
@@ -61,6 +62,21 @@ describe('sam2grasp sweep: the same bytes however it is run', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(bytes('killed').equals(bytes('one'))).toBe(true);
     expect(JSON.parse(bytes('killed', 'run.json').toString()).episodesResumed).toBe(written);
+  });
+});
+
+describe('sam2grasp sweep: faults inside episodes', () => {
+  it('records an episode whose policy throws as crashed, on a worker thread too, and goes on', async () => {
+    const broken = writeHead(tempDir('broken-'), { brokenAtRun: true });
+    const faulty = spec('faulty', { id: 'faulty', policies: ['expert', `onnx:${broken}`], tasks: ['cubes'], objects: ['3-6'], episodes: 2 });
+    for (const workers of ['1', '2']) {
+      const result = sam2grasp(['sweep', faulty, '--out', join(dir, `faulty-${workers}`), '--workers', workers]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/cubes\|3-6\|0\|frames\|0\|hover: crashed \(/);
+      const { records } = await readCsv(join(dir, `faulty-${workers}`, 'episodes.csv'));
+      expect(records.map((r) => `${r.policy}:${r.failure_reason || 'ok'}`)).toEqual(['expert:ok', 'hover:crashed', 'expert:ok', 'hover:crashed']);
+    }
+    expect(bytes('faulty-2').equals(bytes('faulty-1'))).toBe(true);
   });
 });
 

@@ -3,44 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTask, policyFor, runEpisode } from '../../src/bench/index.js';
 import { GraspEnv } from '../../src/env/index.js';
-import { OnnxGraphBuilder } from '../../src/perception/index.js';
 import { ROOT, sam2grasp, tempDir } from '../cli/helpers.js';
-
-const F = 2423;
-const K = 4;
-const ENCODER = join(ROOT, 'assets', 'models', 'encoder.json');
-
-/**
- * A head that follows the contract and ignores its inputs: every action of every chunk is the
- * normalised `bias` (0 everywhere by default, i.e. the action norm's mean).
- */
-function writeHead(dir: string, options: { bias?: number[]; proprioType?: 'float' | 'double'; edit?: (m: any) => void } = {}): string {
-  const g = new OnnxGraphBuilder('head');
-  const features = g.input('features', [1, F]);
-  const proprio = g.input('proprio', [1, 7], options.proprioType);
-  const zero = g.node('Mul', [g.node('ReduceSum', [features], { keepdims: 1 }), g.weight('z', [1], [0])]);
-  const p = options.proprioType === 'double' ? g.node('Cast', [proprio], { to: 1 }) : proprio;
-  const flat = g.node('Add', [g.node('Add', [g.node('MatMul', [p, g.weight('w', [7, K * 5], new Float32Array(7 * K * 5))]), zero]), g.weight('b', [K * 5], options.bias ?? new Array(K * 5).fill(0))]);
-  g.node('Reshape', [flat, g.ints('shape', [1, K, 5])], {}, ['actions']);
-  g.output('actions', [1, K, 5]);
-  writeFileSync(join(dir, 'head.onnx'), g.build());
-  const manifest = {
-    name: 'hover',
-    file: 'head.onnx',
-    conditioning: 'none',
-    encoder: ENCODER,
-    inputs: { features: { name: 'features', shape: [1, F] }, proprio: { name: 'proprio', shape: [1, 7] } },
-    output: { name: 'actions', shape: [1, K, 5] },
-    proprioNorm: { mean: [0, 0, 0, 0, 0, 0, 0], std: [1, 1, 1, 1, 1, 1, 1] },
-    actionNorm: { mean: [0.05, -0.02, 0.22, 0.3, 0], std: [0.1, 0.1, 0.1, 1, 1] },
-    chunkSize: K,
-    controlHz: 10,
-  };
-  options.edit?.(manifest);
-  const path = join(dir, 'head.json');
-  writeFileSync(path, JSON.stringify(manifest));
-  return path;
-}
+import { K, writeHead } from './hoverHead.js';
 
 const env = await GraspEnv.create(loadTask('cubes'));
 afterAll(() => env.close());
