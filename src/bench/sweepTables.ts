@@ -124,12 +124,18 @@ export function latexTables(spec: SweepSpec, sections: readonly TableSection[], 
   return `${out.join('\n')}\n`;
 }
 
-/** The success grid of every section as plain text, for the terminal. */
+/** The success and paired-test grids of every section as plain text, for the terminal. */
 export function terminalTables(spec: SweepSpec, sections: readonly TableSection[], summary: readonly SummaryRow[], paired: readonly PairedRow[]): string {
   return sections
     .map((section) => {
-      const { success } = sectionGrids(section, spec, summary, paired, false);
-      return `${spec.id}: ${section.title} — success_target % [Wilson 95 %], n = ${spec.episodes} per cell\n${textTable(success.header, success.rows)}`;
+      const grids = sectionGrids(section, spec, summary, paired, false);
+      return [
+        `${spec.id}: ${section.title} — success_target % [Wilson 95 %], n = ${spec.episodes} per cell`,
+        textTable(grids.success.header, grids.success.rows),
+        '',
+        'paired on the same keys: A minus B in points (exact McNemar p, two-sided)',
+        textTable(grids.paired.header, grids.paired.rows),
+      ].join('\n');
     })
     .join('\n\n');
 }
