@@ -17,7 +17,6 @@ export function columnAxis(spec: SweepSpec): ColumnAxis {
 export interface TableSection {
   title: string;
   columns: { label: string; match: (r: { objects: string; occlusion: string }) => boolean }[];
-  task: string;
   match: (r: { task: string; objects: string; occlusion: string }) => boolean;
 }
 
@@ -35,7 +34,6 @@ export function tableSections(spec: SweepSpec, taskIds: readonly string[]): Tabl
   return taskIds.flatMap((task) =>
     rowValues.map((v) => ({
       title: `${task}, ${axis === 'occlusion' ? objectsLabel(v) : `occlusion ${occlusionLabel(v)}`}`,
-      task,
       columns,
       match: (r: { task: string; objects: string; occlusion: string }) => r.task === task && r[other] === v,
     })),
