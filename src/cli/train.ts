@@ -20,6 +20,7 @@ writes <name>.onnx, <name>.json and training-<name>.json.
   --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
   --only    comma-separated heads to train (default: all four)
   --loss    l1 (ACT, default) or mse (the paper's Eq. 1)
+  --palm-noise  std (m) of noise on the palm's x, y in training proprio (default: ${DEFAULT_TRAINING.palmNoise})
   --work    demos and cache folder (default: results/train-<task>)
   --out     where the heads go (default: assets/models)`;
 
@@ -33,7 +34,7 @@ const SPECS = {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
     task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' },
-    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'palm-noise': { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
   const task = loadTask(values.task ?? 'cubes');
@@ -43,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
   const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
   const loss = values.loss ?? 'l1';
+  const palmNoise = fractionFlag(values['palm-noise'], '--palm-noise', DEFAULT_TRAINING.palmNoise);
   if (loss !== 'l1' && loss !== 'mse') throw new InputError('--loss', `expected l1 or mse, got "${loss}"`);
   const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
   const unknown = names.find((n) => !(n in SPECS));
@@ -71,14 +73,14 @@ export async function run(argv: string[]): Promise<number> {
 
   for (const name of names) {
     const spec = SPECS[name as keyof typeof SPECS];
-    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, loss, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
+    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, loss, palmNoise, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {
       policy: name,
       conditioning: spec.conditioning,
       cvae: spec.cvae,
       data: { task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, noisyShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
-      training: { ...DEFAULT_TRAINING, epochs, loss, config: head.config },
+      training: { ...DEFAULT_TRAINING, epochs, loss, palmNoise, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,
       wallSeconds: head.seconds,

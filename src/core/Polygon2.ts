@@ -38,6 +38,21 @@ export function projectPolygon(poly: Polygon2, ux: number, uy: number): [number,
 }
 
 /**
+ * The direction, among `directions` evenly spaced over a quarter turn [0, pi/2), along which the
+ * points project shortest, and that span: how a square (a cube seen from above) is turned,
+ * modulo its symmetry. The first of equal spans wins.
+ */
+export function narrowestSpan(points: readonly Point2[], directions: number): { angle: number; span: number } {
+  let best = { angle: 0, span: Infinity };
+  for (let k = 0; k < directions; k++) {
+    const angle = (k * Math.PI) / 2 / directions;
+    const [lo, hi] = projectPolygon(points, Math.cos(angle), Math.sin(angle));
+    if (hi - lo < best.span - 1e-9) best = { angle, span: hi - lo };
+  }
+  return best;
+}
+
+/**
  * Do two convex polygons overlap by more than `margin`? Separating-axis test over both polygons'
  * edge normals; a positive margin makes near-touching shapes count as overlapping.
  */

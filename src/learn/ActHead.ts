@@ -3,9 +3,9 @@ import { Rng } from '../core/index.js';
 
 /** Sizes of the head. Shared by all four policies; `cvae` adds the style encoder and token. */
 export interface HeadConfig {
-  /** Encoder grid channels x rows x cols, and the object token's length. */
+  /** Encoder grid channels x rows x cols, and the length of each of the two mask tokens (scene, object). */
   grid: [number, number, number];
-  objectLength: number;
+  tokenLength: number;
   proprioLength: number;
   actionLength: number;
   /** Grid cells pooled per side before they become tokens (8 x 8 -> 4 x 4 with 2). */
@@ -19,7 +19,7 @@ export interface HeadConfig {
 
 export const DEFAULT_HEAD: Omit<HeadConfig, 'cvae'> = {
   grid: [37, 8, 8],
-  objectLength: 55,
+  tokenLength: 58,
   proprioLength: 7,
   actionLength: 5,
   pool: 2,
@@ -56,7 +56,8 @@ export function initHead(config: HeadConfig, seed: string): HeadParams {
   const tokens = (config.grid[1] / config.pool) * (config.grid[2] / config.pool);
   dense('grid', config.grid[0], d);
   table('gridPos', tokens);
-  dense('object', config.objectLength, d);
+  dense('scene', config.tokenLength, d);
+  dense('object', config.tokenLength, d);
   dense('proprio', config.proprioLength, d);
   if (config.cvae) {
     dense('style', config.latent, d);
@@ -71,7 +72,7 @@ export function initHead(config: HeadConfig, seed: string): HeadParams {
   dense('dec.ff2', config.ffn, d);
   table('queries', config.chunk);
   dense('action', d, config.actionLength);
-  dense('skip', config.objectLength + config.proprioLength, config.chunk * config.actionLength);
+  dense('skip', 2 * config.tokenLength + config.proprioLength, config.chunk * config.actionLength);
   return p;
 }
 
@@ -111,9 +112,11 @@ export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tens
   const grid = tf.reshape(tf.slice(features, [0, 0], [b, gridLength]), [b, c, rows / s, s, cols / s, s]);
   const pooled = tf.transpose(tf.reshape(tf.mean(grid, [3, 5]), [b, c, (rows / s) * (cols / s)]), [0, 2, 1]);
   const gridTokens = tf.add(linear(p, 'grid', pooled), p.gridPos);
-  const objectToken = tf.reshape(linear(p, 'object', tf.slice(features, [0, gridLength], [b, config.objectLength])), [b, 1, d]);
+  const tokens = tf.slice(features, [0, gridLength], [b, 2 * config.tokenLength]);
+  const sceneToken = tf.reshape(linear(p, 'scene', tf.slice(tokens, [0, 0], [b, config.tokenLength])), [b, 1, d]);
+  const objectToken = tf.reshape(linear(p, 'object', tf.slice(tokens, [0, config.tokenLength], [b, config.tokenLength])), [b, 1, d]);
   const proprioToken = tf.reshape(linear(p, 'proprio', proprio), [b, 1, d]);
-  const parts = [gridTokens, objectToken, proprioToken];
+  const parts = [gridTokens, sceneToken, objectToken, proprioToken];
   if (config.cvae) parts.push(tf.reshape(linear(p, 'style', z ?? tf.zeros([b, config.latent])), [b, 1, d]));
   const x = tf.concat(parts, 1);
   const h1 = tf.add(x, attention(p, 'enc', layerNorm(p, 'enc.ln1', x), layerNorm(p, 'enc.ln1', x), d));
@@ -121,9 +124,9 @@ export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tens
   const queries = tf.tile(tf.reshape(p.queries, [1, config.chunk, d]), [b, 1, 1]);
   const y1 = tf.add(queries, attention(p, 'dec', layerNorm(p, 'dec.ln1', queries), layerNorm(p, 'dec.ln2', h), d));
   const y = tf.add(y1, feedForward(p, 'dec', layerNorm(p, 'dec.ln3', y1)));
-  // A linear path from the object and proprio tokens' inputs straight to the chunk: what is nearly
-  // linear in them (where the tracked object is) need not squeeze through attention.
-  const direct = tf.reshape(linear(p, 'skip', tf.concat([tf.slice(features, [0, gridLength], [b, config.objectLength]), proprio], 1)), [b, config.chunk, config.actionLength]);
+  // A linear path from the mask tokens' and proprio's inputs straight to the chunk: what is nearly
+  // linear in them (where the objects are) need not squeeze through attention.
+  const direct = tf.reshape(linear(p, 'skip', tf.concat([tokens, proprio], 1)), [b, config.chunk, config.actionLength]);
   return tf.add(linear(p, 'action', layerNorm(p, 'dec.lnOut', y)), direct) as tf.Tensor3D;
 }
 

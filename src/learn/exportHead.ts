@@ -23,12 +23,12 @@ export function buildHeadOnnx(params: HeadParams, config: HeadConfig, norm: Feat
   const d = config.dModel;
   const tokens = (rows / s) * (cols / s);
   const gridLength = c * rows * cols;
-  const featureLength = gridLength + config.objectLength;
+  const featureLength = gridLength + 2 * config.tokenLength;
 
   const features = g.input('features', [1, featureLength]);
   const proprio = g.input('proprio', [1, config.proprioLength]);
   const fn = g.node('Div', [g.node('Sub', [features, g.weight('norm.mean', [featureLength], norm.mean)]), g.weight('norm.std', [featureLength], norm.std)]);
-  const slice = (start: number, end: number) => g.node('Slice', [fn, g.ints(`s${start}`, [start]), g.ints(`e${end}`, [end]), g.ints(`a${start}`, [1])]);
+  const slice = (start: number, end: number) => g.node('Slice', [fn, g.ints(`s${start}.${end}`, [start]), g.ints(`e${start}.${end}`, [end]), g.ints(`a${start}.${end}`, [1])]);
   const linear = (name: string, x: string) => g.node('Add', [g.node('MatMul', [x, value(`${name}.w`)]), value(`${name}.b`)]);
   const layerNorm = (name: string, x: string) => g.node('LayerNormalization', [x, value(`${name}.g`), value(`${name}.b`)], { axis: -1, epsilon: LN_EPSILON });
   const attention = (name: string, queries: string, memory: string) => {
@@ -44,10 +44,11 @@ export function buildHeadOnnx(params: HeadParams, config: HeadConfig, norm: Feat
   const grid = reshape(slice(0, gridLength), [1, c, rows / s, s, cols / s, s], 'grid');
   const pooled = g.node('Transpose', [reshape(g.node('ReduceMean', [grid], { axes: [3, 5], keepdims: 0 }), [1, c, tokens], 'pooled')], { perm: [0, 2, 1] });
   const gridTokens = g.node('Add', [linear('grid', pooled), value('gridPos')]);
-  const objectFeatures = slice(gridLength, featureLength);
-  const objectToken = reshape(linear('object', objectFeatures), [1, 1, d], 'object');
+  const tokenFeatures = slice(gridLength, featureLength);
+  const sceneToken = reshape(linear('scene', slice(gridLength, gridLength + config.tokenLength)), [1, 1, d], 'scene');
+  const objectToken = reshape(linear('object', slice(gridLength + config.tokenLength, featureLength)), [1, 1, d], 'object');
   const proprioToken = reshape(linear('proprio', proprio), [1, 1, d], 'proprio');
-  const parts = [gridTokens, objectToken, proprioToken];
+  const parts = [gridTokens, sceneToken, objectToken, proprioToken];
   if (config.cvae) parts.push(g.weight('style.atZero', [1, 1, d], params['style.b'].dataSync()));
   const x = g.node('Concat', parts, { axis: 1 });
   const xn = layerNorm('enc.ln1', x);
@@ -57,7 +58,7 @@ export function buildHeadOnnx(params: HeadParams, config: HeadConfig, norm: Feat
   const y1 = g.node('Add', [queries, attention('dec', layerNorm('dec.ln1', queries), layerNorm('dec.ln2', h))]);
   const y = g.node('Add', [y1, feedForward('dec', layerNorm('dec.ln3', y1))]);
   const readOut = g.node('Add', [g.node('MatMul', [layerNorm('dec.lnOut', y), value('action.w')]), value('action.b')]);
-  const direct = reshape(linear('skip', g.node('Concat', [objectFeatures, proprio], { axis: 1 })), [1, config.chunk, config.actionLength], 'skip');
+  const direct = reshape(linear('skip', g.node('Concat', [tokenFeatures, proprio], { axis: 1 })), [1, config.chunk, config.actionLength], 'skip');
   g.node('Add', [readOut, direct], {}, ['actions']);
   g.output('actions', [1, config.chunk, config.actionLength]);
   return g.build();

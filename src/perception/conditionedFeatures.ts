@@ -1,7 +1,8 @@
-import { pixelToWorld, type CameraModel, type Frame } from '../render/index.js';
+import { pixelToWorld, SEGMENT_IDS, type CameraModel, type Frame } from '../render/index.js';
 import type { Box } from './Box.js';
 import type { FeatureEncoder } from './FeatureEncoder.js';
-import { DESCRIPTOR_SIZE, isBlackedOut } from './maskDescriptor.js';
+import { DESCRIPTOR_SIZE, isBlackedOut, maskDescriptor } from './maskDescriptor.js';
+import { GEOMETRY_SIZE, objectGeometry } from './objectGeometry.js';
 import type { TrackResult } from './PromptableTracker.js';
 
 /**
@@ -17,44 +18,68 @@ export const CONDITIONINGS: readonly Conditioning[] = ['none', 'box', 'tracker']
 const BOX_COLOUR = [0, 255, 0] as const;
 const BOX_LINE = 2;
 
-/** The object's 3-D centroid (world frame, metres) closes the object token. */
-const WORLD_POINT = 3;
-
-/**
- * Length of a conditioned feature vector: the encoder grid, then an object token (the grid
- * features pooled under the mask, the mask descriptor, and the mask's centroid in the world).
- * Every conditioning has the same length, so every head has the same architecture; the token is
- * zero without a tracker.
- */
-export function conditionedLength(encoder: FeatureEncoder): number {
-  return encoder.length + encoder.manifest.grid[0] + DESCRIPTOR_SIZE + WORLD_POINT;
+/** A mask token: the grid features pooled under a mask, the mask's descriptor, its geometry in the world. */
+export function maskTokenLength(encoder: FeatureEncoder): number {
+  return encoder.manifest.grid[0] + DESCRIPTOR_SIZE + GEOMETRY_SIZE;
 }
 
 /**
- * The policy's input for one frame. `camera` is the frame's calibrated camera: with it, the
- * tracker's mask centroid at its mean depth becomes a world point (from memory too, when the
- * frame was taken away: the descriptor then carries the last depth and the extrapolated centroid).
+ * Length of a conditioned feature vector: the encoder grid, then two mask tokens. The scene token
+ * describes every object in view together (the foreground, as a class-agnostic segmenter gives
+ * it): one object is located as precisely as a tracked one, several blur into their centroid,
+ * which is all a policy that is not told the target can know. The object token describes the
+ * tracked object, and is zero without a tracker. Every conditioning has the same length, so every
+ * head has the same architecture.
+ */
+export function conditionedLength(encoder: FeatureEncoder): number {
+  return encoder.length + 2 * maskTokenLength(encoder);
+}
+
+/**
+ * The policy's input for one frame. `camera` is the frame's calibrated camera: with it, a mask
+ * and the depth image give the masked objects' geometry in the world (`objectGeometry`). When the
+ * frame was taken away, the tracker's memory still places the object: the descriptor's
+ * extrapolated centroid at its last depth becomes the world point, without a yaw or width.
  */
 export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: Frame, track: TrackResult | null, camera?: CameraModel): Promise<Float32Array> {
   const out = new Float32Array(conditionedLength(encoder));
-  if (mode === 'none' || !track) {
-    out.set(await encoder.encode(frame));
-    return out;
-  }
-  if (mode === 'box') {
-    // A blacked-out frame stays black: the box is drawn into the camera image the policy loses.
-    out.set(await encoder.encode(track.box && !isBlackedOut(frame) ? withBox(frame, track.box) : frame));
-    return out;
-  }
-  const grid = await encoder.encode(frame, track.mask);
+  const tracked = mode === 'tracker' && track ? track : null;
+  const seen = mode === 'box' && track?.box && !isBlackedOut(frame) ? withBox(frame, track.box) : frame;
+  // A blacked-out frame stays black: the box is drawn into the camera image the policy loses.
+  const grid = await encoder.encode(seen, tracked?.mask ?? null);
   out.set(grid);
-  out.set(maskedPool(grid, encoder.manifest.grid, track.mask, frame.width, frame.height), encoder.length);
-  out.set(track.descriptor, encoder.length + encoder.manifest.grid[0]);
-  const [cx, cy, , , area, , , depth] = track.descriptor;
-  if (camera && area > 0 && depth > 0) {
-    out.set(pixelToWorld(camera, cx * frame.width - 0.5, cy * frame.height - 0.5, depth), encoder.length + encoder.manifest.grid[0] + DESCRIPTOR_SIZE);
+  const foreground = foregroundMask(frame);
+  const sceneGeometry = camera ? objectGeometry(frame, foreground, camera) : null;
+  out.set(maskToken(grid, encoder, frame, foreground, maskDescriptor(frame, foreground, 1, false), sceneGeometry), encoder.length);
+  if (tracked) {
+    const geometry = camera ? objectGeometry(frame, tracked.mask, camera) ?? rememberedPoint(frame, tracked, camera) : null;
+    out.set(maskToken(grid, encoder, frame, tracked.mask, tracked.descriptor, geometry), encoder.length + maskTokenLength(encoder));
   }
   return out;
+}
+
+function maskToken(grid: Float32Array, encoder: FeatureEncoder, frame: Frame, mask: Uint8Array, descriptor: Float32Array, geometry: Float32Array | null): Float32Array {
+  const token = new Float32Array(maskTokenLength(encoder));
+  const channels = encoder.manifest.grid[0];
+  token.set(maskedPool(grid, encoder.manifest.grid, mask, frame.width, frame.height));
+  token.set(descriptor, channels);
+  if (geometry) token.set(geometry, channels + DESCRIPTOR_SIZE);
+  return token;
+}
+
+/** Pixels of every object in view (not the floor, the bin or the gripper) with a depth: none in a blacked-out frame. */
+function foregroundMask(frame: Frame): Uint8Array {
+  const mask = new Uint8Array(frame.ids.length);
+  for (let i = 0; i < mask.length; i++) mask[i] = frame.ids[i] >= SEGMENT_IDS.objectBase && frame.depth[i] > 0 ? 1 : 0;
+  return mask;
+}
+
+/** The tracker's remembered object as a world point: its extrapolated centroid at its last depth. */
+function rememberedPoint(frame: Frame, track: TrackResult, camera: CameraModel): Float32Array {
+  const point = new Float32Array(GEOMETRY_SIZE);
+  const [cx, cy, , , area, , , depth] = track.descriptor;
+  if (area > 0 && depth > 0) point.set(pixelToWorld(camera, cx * frame.width - 0.5, cy * frame.height - 0.5, depth));
+  return point;
 }
 
 /** A copy of the frame with a box outline drawn into its RGB. */

@@ -1,3 +1,4 @@
+import { narrowestSpan, type Point2 } from '../core/index.js';
 import type { Frame } from '../render/index.js';
 
 /** Length of `maskDescriptor`'s output. */
@@ -41,33 +42,13 @@ const DIRECTIONS = 18;
 
 /** The direction (radians, in [0, pi/2)) along which the mask's pixel centres span least. */
 function narrowestDirection(mask: Uint8Array, width: number): number {
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const points: Point2[] = [];
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const x = i % width;
-    xs.push(x);
-    ys.push((i - x) / width);
+    points.push([x, (i - x) / width]);
   }
-  let best = 0;
-  let bestSpan = Infinity;
-  for (let k = 0; k < DIRECTIONS; k++) {
-    const phi = (k * Math.PI) / 2 / DIRECTIONS;
-    const c = Math.cos(phi);
-    const s = Math.sin(phi);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let j = 0; j < xs.length; j++) {
-      const v = xs[j] * c + ys[j] * s;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    if (hi - lo < bestSpan - 1e-9) {
-      bestSpan = hi - lo;
-      best = phi;
-    }
-  }
-  return best;
+  return narrowestSpan(points, DIRECTIONS).angle;
 }
 
 /** A frame the occlusion took away: every depth is zero (a rendered frame never has depth 0). */

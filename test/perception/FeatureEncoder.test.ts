@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadTask } from '../../src/bench/index.js';
 import { sha256Hex } from '../../src/core/index.js';
 import { GraspEnv } from '../../src/env/index.js';
-import { conditionedFeatures, conditionedLength, FeatureEncoder, IdsDetector, SimulatedSam2, withBox } from '../../src/perception/index.js';
+import { conditionedFeatures, conditionedLength, FeatureEncoder, IdsDetector, maskTokenLength, objectGeometry, SimulatedSam2, withBox } from '../../src/perception/index.js';
 import { objectSegmentId } from '../../src/render/index.js';
 import { Rng } from '../../src/core/index.js';
 import { buildEncoder } from '../../scripts/buildEncoder.js';
@@ -43,26 +43,51 @@ describe('FeatureEncoder', () => {
     expect(digest(await conditionedFeatures('tracker', encoder, frame, track, camera))).toBe(hashes.tracker);
   });
 
-  it('has one length for every conditioning; only the tracker fills the object token', async () => {
+  it('has one length for every conditioning; the scene token is shared, only the tracker fills the object token', async () => {
     const { observation, info } = env.reset({ task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 1 });
     const frame = observation.frames.scene;
+    const camera = observation.cameras.scene;
     const track = await new SimulatedSam2(new Rng('t')).init(frame, new IdsDetector({ jitter: 0, scaleError: 0, missRate: 0 }, new Rng('d')).detect(frame, objectSegmentId(info.target))!);
     const n = conditionedLength(encoder);
-    expect(n).toBe(2368 + 37 + 15 + 3);
-    const none = await conditionedFeatures('none', encoder, frame, track);
-    const box = await conditionedFeatures('box', encoder, frame, track);
-    const tracked = await conditionedFeatures('tracker', encoder, frame, track, observation.cameras.scene);
-    // The object's world centroid lies within a few centimetres of the target's true position.
-    const truth = env.privileged().objects[info.target].position;
-    const world = tracked.subarray(n - 3);
-    expect(Math.hypot(world[0] - truth.x, world[1] - truth.y)).toBeLessThan(0.03);
+    const token = maskTokenLength(encoder);
+    expect(token).toBe(37 + 15 + 6);
+    expect(n).toBe(2368 + 2 * token);
+    const none = await conditionedFeatures('none', encoder, frame, track, camera);
+    const box = await conditionedFeatures('box', encoder, frame, track, camera);
+    const tracked = await conditionedFeatures('tracker', encoder, frame, track, camera);
     for (const f of [none, box, tracked]) expect(f).toHaveLength(n);
-    expect(none.subarray(2368).every((v) => v === 0)).toBe(true);
-    expect(box.subarray(2368).every((v) => v === 0)).toBe(true);
-    expect(tracked.subarray(2368).some((v) => v !== 0)).toBe(true);
+    const geometry = (f: Float32Array, which: 0 | 1) => f.subarray(2368 + which * token + 37 + 15, 2368 + (which + 1) * token);
+    // The tracked object's top: centred on the target within 8 mm (mask noise, neighbours), at the cube's height.
+    const truth = env.privileged().objects[info.target].position;
+    const [x, y, z] = geometry(tracked, 1);
+    expect(Math.hypot(x - truth.x, y - truth.y)).toBeLessThan(0.008);
+    expect(z).toBeGreaterThan(0.035);
+    expect(z).toBeLessThan(0.045);
+    // The scene token describes all three cubes together: the same in every mode, near their centroid.
+    const objects = env.privileged().objects;
+    const centroid = [0, 1].map((a) => objects.reduce((s, o) => s + (a ? o.position.y : o.position.x), 0) / objects.length);
+    for (const f of [box, tracked]) expect(geometry(f, 0)).toEqual(geometry(none, 0));
+    expect(Math.hypot(geometry(none, 0)[0] - centroid[0], geometry(none, 0)[1] - centroid[1])).toBeLessThan(0.02);
+    expect(none.subarray(2368 + token).every((v) => v === 0)).toBe(true);
+    expect(box.subarray(2368 + token).every((v) => v === 0)).toBe(true);
+    expect(tracked.subarray(2368 + token).some((v) => v !== 0)).toBe(true);
     expect(box.subarray(0, 2368)).not.toEqual(none.subarray(0, 2368)); // the drawn box shows in the features
     const drawn = withBox(frame, track.box!);
     expect(drawn.rgb.filter((v, i) => i % 3 === 1 && v === 255).length).toBeGreaterThan(20);
+  });
+
+  it('locates a lone cube and its turn from the depth image alone: the scene token knows what the tracker knows', async () => {
+    const { observation } = env.reset({ task: 'cubes', objects: { min: 1, max: 1 }, occlusion: 0, index: 2 });
+    const frame = observation.frames.scene;
+    const geometry = objectGeometry(frame, Uint8Array.from(frame.ids, (id) => (id >= 16 ? 1 : 0)), observation.cameras.scene)!;
+    const cube = env.privileged().objects[0];
+    expect(Math.hypot(geometry[0] - cube.position.x, geometry[1] - cube.position.y)).toBeLessThan(0.004);
+    expect(geometry[5]).toBeGreaterThan(0.035);
+    expect(geometry[5]).toBeLessThan(0.046);
+    // cos 4φ, sin 4φ: the cube's yaw modulo a quarter turn, to the 5-degree steps of the search.
+    const yaw = 2 * Math.atan2(cube.rotation.z, cube.rotation.w);
+    const turn = Math.atan2(geometry[4], geometry[3]) - 4 * yaw;
+    expect(Math.abs(Math.atan2(Math.sin(turn), Math.cos(turn)))).toBeLessThan(4 * (5 * Math.PI) / 180);
   });
 
   it('fails with one line when a policy expects another feature length', () => {

@@ -28,7 +28,7 @@ describe('the ONNX policy contract', () => {
   it.each([
     ['a missing input', (m: any) => (m.inputs.proprio.name = 'state'), /head\.onnx: input "state" missing \(found features, proprio\)/],
     ['a wrong output shape', (m: any) => (m.output.shape = [1, K, 4]), /head\.json: output: shape must be \[1, chunkSize = 4, 5\]/],
-    ['features the encoder cannot give', (m: any) => (m.inputs.features.shape = [1, 100]), /head\.json: inputs\.features: shape \[1, 100\], but the encoder .* gives \[1, 2423\]/],
+    ['features the encoder cannot give', (m: any) => (m.inputs.features.shape = [1, 100]), /head\.json: inputs\.features: shape \[1, 100\], but the encoder .* gives \[1, 2484\]/],
     ['another control rate', (m: any) => (m.controlHz = 20), /head\.json: controlHz: trained at 20 Hz, the task runs at 10 Hz/],
   ])('fails at load, in one line, on %s', async (_, edit, message) => {
     await expect(policyFor(`onnx:${writeHead(tempDir('bad-'), { edit })}`, env.task)).rejects.toThrow(message);

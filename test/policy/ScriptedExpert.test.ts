@@ -25,8 +25,9 @@ describe('ScriptedExpert', () => {
       expect(result.outcome.failureReason, `${task} episode ${index}`).toBeNull();
       expect(result.outcome.successTarget).toBe(true);
       expect(result.outcome.liftedObject).toBe(result.reset.target);
-      // Centred on the footprint; in crowded scenes a fingertip can nudge the target ~1 cm on the way down.
-      expect(result.outcome.graspError).toBeLessThan(0.015);
+      // Centred on the footprint; in crowded scenes a fingertip of the wide pre-shape can nudge the
+      // target 1-2 cm on the way down.
+      expect(result.outcome.graspError).toBeLessThan(0.025);
     }
   });
 
@@ -73,8 +74,17 @@ describe('planGrasp', () => {
     const plan = planGrasp(scene([{ desc: block, x: 0, y: 0, yaw: 0 }]), 0);
     expect(plan.width).toBeCloseTo(0.04, 3);
     expect(Math.abs(plan.yaw)).toBeCloseTo(Math.PI / 2, 1);
-    expect(plan.opening).toBeCloseTo(0.055, 3);
+    expect(plan.opening).toBeCloseTo(0.065, 3); // pre-shaped wide: there is room
     expect(plan.collisionFree).toBe(true);
+  });
+
+  it('pre-shapes narrower when a neighbour leaves no room for the wide opening', () => {
+    // A neighbour 7 cm away on each side: the wide pre-shape's fingers would reach it at every yaw
+    // that closes across the cube; 1.5 cm of clearance still fits.
+    const tight = scene([{ desc: cube, x: 0, y: 0, yaw: 0 }, { desc: cube, x: 0.07, y: 0, yaw: 0 }, { desc: cube, x: 0, y: 0.07, yaw: 0 }, { desc: cube, x: -0.07, y: 0, yaw: 0 }, { desc: cube, x: 0, y: -0.07, yaw: 0 }]);
+    const plan = planGrasp(tight, 0);
+    expect(plan.collisionFree).toBe(true);
+    expect(plan.opening).toBeLessThan(0.065);
   });
 
   it('turns away from a neighbour that blocks a finger', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { OnnxGraphBuilder } from '../../src/perception/index.js';
 import { ROOT } from '../cli/helpers.js';
 
-export const F = 2423;
+export const F = 2484;
 export const K = 4;
 const ENCODER = join(ROOT, 'assets', 'models', 'encoder.json');
 

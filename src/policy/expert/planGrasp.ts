@@ -24,11 +24,18 @@ const SWEEP_MARGIN = 0.003;
 const PAD_DEPTH = 0.025;
 /** Widths within this of the narrowest count as equally narrow; the nearest yaw wins then. */
 const WIDTH_TIE = 0.0005;
+/**
+ * Pre-shape clearances tried, widest first. A wide pre-shape forgives a hand that arrives a
+ * centimetre off or a few degrees turned (what a learned policy does); the narrowest,
+ * GRASP_CLEARANCE, is what the task guarantees every target can be closed on.
+ */
+const CLEARANCES = [0.025, 0.02, GRASP_CLEARANCE];
 
 /**
  * Plans a top-down grasp of the target: among yaws whose finger sweeps (pre-shape to closed) and
  * palm are clear of neighbours and the bin walls, the one with the narrowest closing width. If
- * no yaw is clear, the narrowest one anyway, flagged. Near-ties go to the yaw nearest
+ * no yaw is clear, the narrowest one anyway, flagged. At the chosen yaw, the widest pre-shape that is
+ * clear. Near-ties go to the yaw nearest
  * `preferredYaw`: a replanning caller passes its previous plan's yaw, so that the choice cannot
  * flip back and forth as the hand turns.
  */
@@ -37,8 +44,10 @@ export function planGrasp(state: PrivilegedState, preferredYaw: number): GraspPl
   const z = Math.max(G.minTcpHeight, target.zMax - PAD_DEPTH);
   let best: GraspPlan | undefined;
   for (let yaw = -Math.PI / 2; yaw < Math.PI / 2 - 1e-9; yaw += YAW_STEP) {
-    const plan = graspAtYaw(state, target, yaw, z);
-    if (!best || better(plan, best, preferredYaw)) best = plan;
+    for (const clearance of CLEARANCES) {
+      const plan = graspAtYaw(state, target, yaw, z, clearance);
+      if (!best || better(plan, best, preferredYaw)) best = plan;
+    }
   }
   return best!;
 }
@@ -46,7 +55,9 @@ export function planGrasp(state: PrivilegedState, preferredYaw: number): GraspPl
 function better(a: GraspPlan, b: GraspPlan, preferredYaw: number): boolean {
   if (a.collisionFree !== b.collisionFree) return a.collisionFree;
   if (Math.abs(a.width - b.width) > WIDTH_TIE) return a.width < b.width;
-  return yawDistance(a.yaw, preferredYaw) < yawDistance(b.yaw, preferredYaw);
+  const [da, db] = [yawDistance(a.yaw, preferredYaw), yawDistance(b.yaw, preferredYaw)];
+  if (Math.abs(da - db) > 1e-9) return da < db;
+  return a.opening > b.opening;
 }
 
 /** Distance between hand yaws, modulo a half turn (the hand looks the same turned by pi). */
@@ -55,7 +66,7 @@ function yawDistance(a: number, b: number): number {
   return Math.min(d, Math.PI - d);
 }
 
-function graspAtYaw(state: PrivilegedState, target: ObjectState, yaw: number, z: number): GraspPlan {
+function graspAtYaw(state: PrivilegedState, target: ObjectState, yaw: number, z: number, clearance: number): GraspPlan {
   const ux = Math.cos(yaw);
   const uy = Math.sin(yaw);
   const [uLo, uHi] = projectPolygon(target.footprint, ux, uy);
@@ -65,7 +76,7 @@ function graspAtYaw(state: PrivilegedState, target: ObjectState, yaw: number, z:
   const x = cu * ux - cv * uy;
   const y = cu * uy + cv * ux;
   const width = uHi - uLo;
-  const opening = Math.min(width + GRASP_CLEARANCE, state.gripper.maxOpening);
+  const opening = Math.min(width + clearance, state.gripper.maxOpening);
   const sweeps = fingerSweeps(x, y, yaw, width, opening);
   const palm = orientedRect(x, y, yaw, palmHalfLength(state.gripper.maxOpening) + SWEEP_MARGIN, G.fingerWidth + SWEEP_MARGIN);
   const tipZ = z - G.tipBelowTcp;
