@@ -29,7 +29,7 @@ const WIDTH_TIE = 0.0005;
  * centimetre off or a few degrees turned (what a learned policy does); the narrowest,
  * GRASP_CLEARANCE, is what the task guarantees every target can be closed on.
  */
-const CLEARANCES = [0.025, 0.02, GRASP_CLEARANCE];
+const CLEARANCES = [0.035, 0.025, 0.02, GRASP_CLEARANCE];
 
 /**
  * Plans a top-down grasp of the target: among yaws whose finger sweeps (pre-shape to closed) and
