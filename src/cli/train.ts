@@ -2,25 +2,27 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentFacts, LEARNED_POLICIES, loadTask, modelsDir, Progress, writeFileAtomic } from '../bench/index.js';
 import { InputError } from '../core/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags } from './flags.js';
 import { conditionedLength, FeatureEncoder } from '../bench/index.js';
 
 export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
 
-export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--epochs N] [--loss l1|mse] [--only NAME,...] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--work DIR] [--out DIR]
 
 Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
 ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker)
 on the same demonstrations with the same budget, exports each to ONNX after a parity check, and
 writes <name>.onnx, <name>.json and training-<name>.json.
 
-  --task    task (default: cubes)      --demos   demonstrations (default: 250)
+  --task    task (default: cubes)      --demos   demonstrations (default: 300)
   --objects object count or range of the demonstrations (default: 1-6)
+  --single  share of demonstrations with a single object (default: ${DEFAULT_SINGLE_SHARE})
   --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
   --only    comma-separated heads to train (default: all four)
   --loss    l1 (ACT, default) or mse (the paper's Eq. 1)
-  --palm-noise  std (m) of noise on the palm's x, y in training proprio (default: ${DEFAULT_TRAINING.palmNoise})
+  --start-spread  half-width (m) of the square above the bin where demos start (default: ${DEFAULT_START_SPREAD})
+  --occluded      share of demos cached with frames blacked out (default: ${DEFAULT_OCCLUDED_SHARE})
   --work    demos and cache folder (default: results/train-<task>)
   --out     where the heads go (default: assets/models)`;
 
@@ -33,18 +35,20 @@ const SPECS = {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
-    task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' },
-    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'palm-noise': { type: 'string' },
+    task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' }, single: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
   const task = loadTask(values.task ?? 'cubes');
-  const demos = intFlag(values.demos, '--demos', 250, 1, 100_000);
+  const demos = intFlag(values.demos, '--demos', 300, 1, 100_000);
   // One to six cubes by default: the heads must also see scenes where nothing is ambiguous.
   const objects = objectsFlag(values.objects, { min: 1, max: 6 });
   const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
+  const singleShare = fractionFlag(values.single, '--single', DEFAULT_SINGLE_SHARE);
   const loss = values.loss ?? 'l1';
-  const palmNoise = fractionFlag(values['palm-noise'], '--palm-noise', DEFAULT_TRAINING.palmNoise);
+  const startSpread = fractionFlag(values['start-spread'], '--start-spread', DEFAULT_START_SPREAD);
+  const occludedShare = fractionFlag(values.occluded, '--occluded', DEFAULT_OCCLUDED_SHARE);
   if (loss !== 'l1' && loss !== 'mse') throw new InputError('--loss', `expected l1 or mse, got "${loss}"`);
   const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
   const unknown = names.find((n) => !(n in SPECS));
@@ -57,30 +61,30 @@ export async function run(argv: string[]): Promise<number> {
 
   const store = new DemoStore(join(work, 'demos'));
   const collectProgress = new Progress('collect', demos);
-  const collected = await collectDemos({ task, objects, demos, noisyShare, store, onDemo: () => collectProgress.tick(true) });
+  const collected = await collectDemos({ task, objects, demos, singleShare, noisyShare, startSpread, store, onDemo: () => collectProgress.tick(true) });
   collectProgress.stop();
   const cacheDir = join(work, 'cache');
   const featureLength = conditionedLength(await FeatureEncoder.load(encoder));
   const cached = existsSync(join(cacheDir, 'cache.json')) ? JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')) : null;
-  const cacheFresh = cached?.featureLength === featureLength && cached.demos.length === store.read().filter((d) => d.prompt).length;
+  const cacheFresh = cached?.featureLength === featureLength && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
   const cacheStarted = Date.now();
   if (!cacheFresh) {
     const cacheProgress = new Progress('cache', store.read().length);
-    await cacheFeatures(store, task, encoder, cacheDir, () => cacheProgress.tick(true));
+    await cacheFeatures(store, task, encoder, cacheDir, occludedShare, () => cacheProgress.tick(true));
     cacheProgress.stop();
   }
   const cacheSeconds = (Date.now() - cacheStarted) / 1000;
 
   for (const name of names) {
     const spec = SPECS[name as keyof typeof SPECS];
-    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, loss, palmNoise, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
+    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, loss, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {
       policy: name,
       conditioning: spec.conditioning,
       cvae: spec.cvae,
-      data: { task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, noisyShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
-      training: { ...DEFAULT_TRAINING, epochs, loss, palmNoise, config: head.config },
+      data: { task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, singleShare, noisyShare, startSpread, occludedShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
+      training: { ...DEFAULT_TRAINING, epochs, loss, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,
       wallSeconds: head.seconds,

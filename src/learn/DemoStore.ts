@@ -1,7 +1,7 @@
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { EpisodeKey } from '../core/index.js';
+import { InputError, type EpisodeKey } from '../core/index.js';
 import type { Box } from '../perception/index.js';
 import { createFrame, type Frame } from '../render/index.js';
 
@@ -29,9 +29,28 @@ export class DemoStore {
   private readonly indexPath: string;
   private readonly framesPath: string;
 
+  private readonly settingsPath: string;
+
   constructor(readonly dir: string) {
     this.indexPath = join(dir, 'demos.jsonl');
     this.framesPath = join(dir, 'frames.bin');
+    this.settingsPath = join(dir, 'collect.json');
+  }
+
+  /**
+   * Records how the demos are collected (task, object counts, noise, start spread), or, when the
+   * store already holds demos, checks that a resumed collection asks for the same: demos collected
+   * two ways must not be mixed without anyone noticing.
+   */
+  claim(settings: Record<string, unknown>): void {
+    const wanted = JSON.stringify(settings);
+    if (this.read().length > 0) {
+      const stored = existsSync(this.settingsPath) ? readFileSync(this.settingsPath, 'utf8').trim() : '(no collect.json)';
+      if (stored !== wanted) throw new InputError(this.dir, `holds demos collected with ${stored}, not ${wanted}: use another folder`);
+      return;
+    }
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(this.settingsPath, `${wanted}\n`);
   }
 
   /** Demos already stored, in order (a torn last line is ignored). */

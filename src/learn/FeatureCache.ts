@@ -1,8 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { sceneRng } from '../core/index.js';
+import { episodeRng, sceneRng, type EpisodeKey } from '../core/index.js';
 import { CONDITIONINGS, conditionedFeatures, conditionedLength, FeatureEncoder, SimulatedSam2, type Conditioning, type TrackResult } from '../perception/index.js';
-import { cameraModelOf, makeSceneCamera } from '../render/index.js';
+import { cameraModelOf, createFrame, makeSceneCamera, type Frame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import type { DemoStore } from './DemoStore.js';
 
@@ -11,30 +11,54 @@ export interface CacheIndex {
   featureLength: number;
   encoder: string;
   modes: Conditioning[];
+  /** Share of demos cached with frames blacked out (see `occlusionSchedule`). */
+  occludedShare: number;
   demos: { key: string; rows: number; proprio: number[][]; actions: number[][] }[];
+}
+
+/** Default share of demos cached under occlusion. */
+export const DEFAULT_OCCLUDED_SHARE = 0.5;
+/** The highest occlusion level drawn for a demo: Table III's range. */
+const MAX_OCCLUSION = 0.6;
+
+/**
+ * Which steps of a demo the cache blacks out, as Table III's `frames` occlusion does at test time:
+ * a share of demos gets a level p drawn up to MAX_OCCLUSION, and each of its steps after the
+ * first (the prompt's) is black with probability p. Drawn from the demo's key, so the cache is
+ * deterministic. Without it the heads never see a black frame in training, and what they do with
+ * one at test time is anybody's guess.
+ */
+export function occlusionSchedule(key: EpisodeKey, occludedShare: number, steps: number): boolean[] {
+  const r = episodeRng(key).stream('cache-occlusion');
+  const level = r.next() < occludedShare ? r.uniform(0, MAX_OCCLUSION) : 0;
+  return Array.from({ length: steps }, (_, t) => r.next() < level && t > 0);
 }
 
 /**
  * The paper's offline feature caching: one pass of the frozen perception over every
  * demonstration (the prompt, the simulated tracker seeded as in evaluation, the encoder),
  * storing each step's conditioned features per mode in `features-<mode>.bin` (float32, one row
- * per step) with `cache.json`. Training never touches images again. Demos without a prompt (the
+ * per step) with `cache.json`. Training never touches images again. A share of demos is cached
+ * under occlusion (`occlusionSchedule`). Demos without a prompt (the
  * detector missed) are left out of every mode, so all heads learn from the same steps.
  */
-export async function cacheFeatures(store: DemoStore, task: Task, encoderManifest: string, outDir: string, onDemo?: (done: number, total: number) => void): Promise<CacheIndex> {
+export async function cacheFeatures(store: DemoStore, task: Task, encoderManifest: string, outDir: string, occludedShare: number, onDemo?: (done: number, total: number) => void): Promise<CacheIndex> {
   const encoder = await FeatureEncoder.load(encoderManifest);
   const { width, height } = task.spec.cameras.scene;
   const demos = store.read().filter((d) => d.prompt !== null);
   mkdirSync(outDir, { recursive: true });
   const files = Object.fromEntries(CONDITIONINGS.map((m) => [m, openSync(join(outDir, `features-${m}.bin.tmp`), 'w')])) as Record<Conditioning, number>;
-  const index: CacheIndex = { featureLength: conditionedLength(encoder), encoder: encoderManifest, modes: [...CONDITIONINGS], demos: [] };
+  const index: CacheIndex = { featureLength: conditionedLength(encoder), encoder: encoderManifest, modes: [...CONDITIONINGS], occludedShare, demos: [] };
+  const black = createFrame(width, height);
   try {
     for (const [n, demo] of demos.entries()) {
       const frames = store.frames(demo, width, height);
       const tracker = new SimulatedSam2(sceneRng(demo.key).stream('tracker'), task.spec.perception.tracker);
       const camera = cameraModelOf(makeSceneCamera(task.spec.cameras.scene), width, height);
+      const occluded = occlusionSchedule(demo.key, occludedShare, frames.length);
       let track: TrackResult = await tracker.init(frames[0], demo.prompt!);
-      for (const [t, frame] of frames.entries()) {
+      for (const [t, shown] of frames.entries()) {
+        const frame: Frame = occluded[t] ? black : shown;
         if (t > 0) track = await tracker.track(frame);
         for (const mode of CONDITIONINGS) {
           const f = await conditionedFeatures(mode, encoder, frame, track, camera);

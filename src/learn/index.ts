@@ -1,6 +1,6 @@
 export { DemoStore, type Demo } from './DemoStore.js';
-export { collectDemos, DEMO_INDEX_BASE, type CollectOptions } from './collectDemos.js';
-export { cacheFeatures, readCache, type CacheIndex } from './FeatureCache.js';
+export { collectDemos, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEMO_INDEX_BASE, startPose, type CollectOptions } from './collectDemos.js';
+export { cacheFeatures, DEFAULT_OCCLUDED_SHARE, occlusionSchedule, readCache, type CacheIndex } from './FeatureCache.js';
 export { DEFAULT_HEAD, initHead, headForward, type HeadConfig, type HeadParams } from './ActHead.js';
 export { buildHeadOnnx, checkParity } from './exportHead.js';
 export { trainHead, DEFAULT_TRAINING, type TrainOptions, type TrainedHead } from './trainHead.js';

@@ -19,13 +19,6 @@ export interface TrainOptions {
   klWeight: number;
   /** Share of demos held out to report a validation loss. */
   validationShare: number;
-  /**
-   * Standard deviation (m) of seeded noise added to the palm's x and y in the proprio the head is
-   * trained on: it blurs the palm's exact position, so the head cannot fit the demonstration by
-   * copying where the hand already is (behaviour cloning's "copycat" shortcut) and must read
-   * where to go from the camera.
-   */
-  palmNoise: number;
   onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
 }
 
@@ -37,7 +30,6 @@ export const DEFAULT_TRAINING: Omit<TrainOptions, 'cacheDir' | 'mode' | 'cvae' |
   loss: 'l1',
   klWeight: 10,
   validationShare: 0.05,
-  palmNoise: 0,
 };
 
 export interface Norm {
@@ -109,16 +101,13 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
 
   const params = initHead(config, `${options.seed}/init/${options.mode}/${options.cvae ? 'cvae' : 'plain'}`);
   const optimizer = tf.train.adam(options.learningRate);
-  const batchTensors = (rows: number[], noise?: Rng) => {
+  const batchTensors = (rows: number[]) => {
     const f = new Float32Array(rows.length * F);
     const p = new Float32Array(rows.length * P);
     const a = new Float32Array(rows.length * K * A);
     rows.forEach((r, i) => {
       for (let j = 0; j < F; j++) f[i * F + j] = (features[r * F + j] - featureNorm.mean[j]) / featureNorm.std[j];
-      for (let j = 0; j < P; j++) {
-        const jitter = noise && j < 2 ? options.palmNoise * noise.normal() : 0;
-        p[i * P + j] = (proprioData[r * P + j] + jitter - proprioNorm.mean[j]) / proprioNorm.std[j];
-      }
+      for (let j = 0; j < P; j++) p[i * P + j] = (proprioData[r * P + j] - proprioNorm.mean[j]) / proprioNorm.std[j];
       for (let k = 0; k < K; k++) for (let j = 0; j < A; j++) a[(i * K + k) * A + j] = (chunkData[(r * K + k) * A + j] - actionNorm.mean[j]) / actionNorm.std[j];
     });
     return { f: tf.tensor2d(f, [rows.length, F]), p: tf.tensor2d(p, [rows.length, P]), a: tf.tensor3d(a, [rows.length, K, A]) };
@@ -132,11 +121,10 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
   let step = 0;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const order = rng.stream(`epoch/${epoch}`).shuffled(trainRows);
-    const noise = options.palmNoise > 0 ? rng.stream(`palm-noise/${epoch}`) : undefined;
     let total = 0;
     let batches = 0;
     for (let i = 0; i + options.batch <= order.length; i += options.batch) {
-      const { f, p, a } = batchTensors(order.slice(i, i + options.batch), noise);
+      const { f, p, a } = batchTensors(order.slice(i, i + options.batch));
       const seed = ++step; // tfjs treats a seed of 0 as none, and falls back to Math.random
       const loss = optimizer.minimize(() => {
         if (!options.cvae) return regression(headForward(params, config, f, p), a) as tf.Scalar;

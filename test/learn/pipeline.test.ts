@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTask, modelsDir, policyFor, runEpisode } from '../../src/bench/index.js';
 import { GraspEnv } from '../../src/env/index.js';
-import { buildHeadOnnx, cacheFeatures, collectDemos, DemoStore, readCache, shipHead, trainHead, DEFAULT_TRAINING, DEMO_INDEX_BASE } from '../../src/learn/index.js';
+import { buildHeadOnnx, cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_START_SPREAD, DemoStore, readCache, shipHead, startPose, trainHead, DEFAULT_TRAINING, DEMO_INDEX_BASE } from '../../src/learn/index.js';
 import { tempDir } from '../cli/helpers.js';
 
 describe('collect, cache, train, export, evaluate (a tiny run)', () => {
@@ -12,24 +12,36 @@ describe('collect, cache, train, export, evaluate (a tiny run)', () => {
   const store = new DemoStore(join(work, 'demos'));
 
   it('collects demonstrations deterministically and resumes where it stopped', async () => {
-    const first = await collectDemos({ task, objects: { min: 3, max: 4 }, demos: 2, noisyShare: 0.5, store });
+    const first = await collectDemos({ task, objects: { min: 3, max: 4 }, demos: 2, singleShare: 0, noisyShare: 0.5, startSpread: DEFAULT_START_SPREAD, store });
     expect(first.stored).toBe(2);
-    const resumed = await collectDemos({ task, objects: { min: 3, max: 4 }, demos: 4, noisyShare: 0.5, store });
+    const resumed = await collectDemos({ task, objects: { min: 3, max: 4 }, demos: 4, singleShare: 0, noisyShare: 0.5, startSpread: DEFAULT_START_SPREAD, store });
     expect(resumed.stored).toBe(4);
     const demos = store.read();
     expect(demos.map((d) => d.key.index)).toEqual([...new Set(demos.map((d) => d.key.index))]);
     expect(demos.every((d) => d.key.index >= DEMO_INDEX_BASE)).toBe(true);
     const other = new DemoStore(join(tempDir('learn-b-'), 'demos'));
-    await collectDemos({ task, objects: { min: 3, max: 4 }, demos: 4, noisyShare: 0.5, store: other });
+    await collectDemos({ task, objects: { min: 3, max: 4 }, demos: 4, singleShare: 0, noisyShare: 0.5, startSpread: DEFAULT_START_SPREAD, store: other });
     expect(other.read()).toEqual(demos.map((d) => ({ ...d })));
     const frames = store.frames(demos[0], 128, 128);
     expect(frames).toHaveLength(demos[0].actions.length);
     expect(frames[0].ids.some((v) => v === demos[0].targetSegmentId)).toBe(true);
+    // Each demo starts where its key says, not at home.
+    for (const demo of demos) {
+      const start = startPose(demo.key, task.spec.gripper.home, DEFAULT_START_SPREAD);
+      expect(Math.hypot(demo.proprio[0][0] - start.x, demo.proprio[0][1] - start.y, demo.proprio[0][2] - start.z)).toBeLessThan(1e-3);
+      expect(Math.abs(demo.proprio[0][3] - start.yaw)).toBeLessThan(1e-3);
+    }
+    expect(new Set(demos.map((d) => d.proprio[0][0].toFixed(3))).size).toBe(demos.length);
+  });
+
+  it('refuses to resume a demo folder with other collection settings', async () => {
+    await expect(collectDemos({ task, objects: { min: 3, max: 4 }, demos: 5, singleShare: 0, noisyShare: 0.5, startSpread: 0, store })).rejects.toThrow(/collected with .*startSpread":0.12.*use another folder/);
+    expect(store.read()).toHaveLength(4);
   });
 
   it('caches one feature row per step and mode, and trains, exports and evaluates a head', async () => {
     const cacheDir = join(work, 'cache');
-    const index = await cacheFeatures(store, task, join(modelsDir(), 'encoder.json'), cacheDir);
+    const index = await cacheFeatures(store, task, join(modelsDir(), 'encoder.json'), cacheDir, DEFAULT_OCCLUDED_SHARE);
     const rows = index.demos.reduce((n, d) => n + d.rows, 0);
     expect(readCache(cacheDir, 'tracker').features.length).toBe(rows * index.featureLength);
 
