@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import ort from 'onnxruntime-node';
 import { Rng } from '../core/index.js';
 import { DETERMINISTIC_SESSION, OnnxGraphBuilder } from '../perception/index.js';
-import { headForward, LN_EPSILON, type HeadConfig, type HeadParams } from './ActHead.js';
+import { directMask, headForward, LN_EPSILON, proprioMask, type HeadConfig, type HeadParams } from './ActHead.js';
 
 /** Per-feature normalisation baked into the exported graph. */
 export interface FeatureNorm {
@@ -26,7 +26,8 @@ export function buildHeadOnnx(params: HeadParams, config: HeadConfig, norm: Feat
   const featureLength = gridLength + 2 * config.tokenLength;
 
   const features = g.input('features', [1, featureLength]);
-  const proprio = g.input('proprio', [1, config.proprioLength]);
+  const rawProprio = g.input('proprio', [1, config.proprioLength]);
+  const proprio = config.proprioIgnored.length ? g.node('Mul', [rawProprio, g.weight('proprio.mask', [config.proprioLength], proprioMask(config).dataSync())]) : rawProprio;
   const fn = g.node('Div', [g.node('Sub', [features, g.weight('norm.mean', [featureLength], norm.mean)]), g.weight('norm.std', [featureLength], norm.std)]);
   const slice = (start: number, end: number) => g.node('Slice', [fn, g.ints(`s${start}.${end}`, [start]), g.ints(`e${start}.${end}`, [end]), g.ints(`a${start}.${end}`, [1])]);
   const linear = (name: string, x: string) => g.node('Add', [g.node('MatMul', [x, value(`${name}.w`)]), value(`${name}.b`)]);
@@ -58,7 +59,10 @@ export function buildHeadOnnx(params: HeadParams, config: HeadConfig, norm: Feat
   const y1 = g.node('Add', [queries, attention('dec', layerNorm('dec.ln1', queries), layerNorm('dec.ln2', h))]);
   const y = g.node('Add', [y1, feedForward('dec', layerNorm('dec.ln3', y1))]);
   const readOut = g.node('Add', [g.node('MatMul', [layerNorm('dec.lnOut', y), value('action.w')]), value('action.b')]);
-  const direct = reshape(linear('skip', g.node('Concat', [tokenFeatures, proprio], { axis: 1 })), [1, config.chunk, config.actionLength], 'skip');
+  const directInput = g.node('Concat', [tokenFeatures, proprio], { axis: 1 });
+  const skip = linear('skip', directInput);
+  const directSum = config.directHidden > 0 ? g.node('Add', [skip, g.node('Mul', [linear('direct.out', g.node('Relu', [linear('direct.hidden', directInput)])), g.weight('direct.mask', [config.chunk * config.actionLength], directMask(config).dataSync())])]) : skip;
+  const direct = reshape(directSum, [1, config.chunk, config.actionLength], 'skip');
   g.node('Add', [readOut, direct], {}, ['actions']);
   g.output('actions', [1, config.chunk, config.actionLength]);
   return g.build();

@@ -19,6 +19,8 @@ export interface TrainOptions {
   klWeight: number;
   /** Share of demos held out to report a validation loss. */
   validationShare: number;
+  /** Overrides of the head's sizes (DEFAULT_HEAD). */
+  head?: Partial<Omit<HeadConfig, 'grid' | 'tokenLength' | 'cvae'>>;
   onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
 }
 
@@ -71,7 +73,7 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
   const { index, features } = readCache(options.cacheDir, options.mode);
   const F = index.featureLength;
   const gridLength = DEFAULT_HEAD.grid.reduce((a, b) => a * b, 1);
-  const config: HeadConfig = { ...DEFAULT_HEAD, tokenLength: (F - gridLength) / 2, cvae: options.cvae };
+  const config: HeadConfig = { ...DEFAULT_HEAD, ...options.head, tokenLength: (F - gridLength) / 2, cvae: options.cvae };
   const P = config.proprioLength;
   const A = config.actionLength;
   const K = config.chunk;
