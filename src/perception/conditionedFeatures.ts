@@ -8,7 +8,8 @@ import type { TrackResult } from './PromptableTracker.js';
 /**
  * How a policy is told which object to take (the paper's comparison):
  * - `none`: features of the whole frame (ACT);
- * - `box`: the tracker's box drawn into the frame's RGB every step (ACT-Condition);
+ * - `box`: the tracker's box drawn into the frame's RGB every step (ACT-Condition), and the region
+ *   inside the drawn box as the object token;
  * - `tracker`: object-aware features from the tracker's mask and memory (SAM2Grasp).
  */
 export type Conditioning = 'none' | 'box' | 'tracker';
@@ -28,7 +29,11 @@ export function maskTokenLength(encoder: FeatureEncoder): number {
  * describes every object in view together (the foreground, as a class-agnostic segmenter gives
  * it): one object is located as precisely as a tracked one, several blur into their centroid,
  * which is all a policy that is not told the target can know. The object token describes the
- * tracked object, and is zero without a tracker. Every conditioning has the same length, so every
+ * tracked object's mask with `tracker`; with `box`, the whole region inside the drawn box (the
+ * object, but also the floor and any neighbour inside the box's corners), and only while the box
+ * is drawn, so it vanishes with the frame under occlusion. It stands in for a backbone trained to
+ * find the drawn box (ACT's, end to end): the frozen encoder's 8 x 8 grid sees where the box is
+ * but not to the centimetre. Zero for `none`. Every conditioning has the same length, so every
  * head has the same architecture.
  */
 export function conditionedLength(encoder: FeatureEncoder): number {
@@ -44,8 +49,9 @@ export function conditionedLength(encoder: FeatureEncoder): number {
 export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: Frame, track: TrackResult | null, camera?: CameraModel): Promise<Float32Array> {
   const out = new Float32Array(conditionedLength(encoder));
   const tracked = mode === 'tracker' && track ? track : null;
-  const seen = mode === 'box' && track?.box && !isBlackedOut(frame) ? withBox(frame, track.box) : frame;
   // A blacked-out frame stays black: the box is drawn into the camera image the policy loses.
+  const drawn = mode === 'box' && track?.box && !isBlackedOut(frame) ? track.box : null;
+  const seen = drawn ? withBox(frame, drawn) : frame;
   const grid = await encoder.encode(seen, tracked?.mask ?? null);
   out.set(grid);
   const foreground = foregroundMask(frame);
@@ -54,6 +60,10 @@ export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEn
   if (tracked) {
     const geometry = camera ? objectGeometry(frame, tracked.mask, camera) ?? rememberedPoint(frame, tracked, camera) : null;
     out.set(maskToken(grid, encoder, frame, tracked.mask, tracked.descriptor, geometry), encoder.length + maskTokenLength(encoder));
+  } else if (drawn) {
+    const region = boxRegion(frame, drawn);
+    const geometry = camera ? objectGeometry(frame, region, camera) : null;
+    out.set(maskToken(grid, encoder, frame, region, maskDescriptor(frame, region, 1, false), geometry), encoder.length + maskTokenLength(encoder));
   }
   return out;
 }
@@ -82,11 +92,23 @@ function rememberedPoint(frame: Frame, track: TrackResult, camera: CameraModel):
   return point;
 }
 
+/** A box's pixel columns [x0, x1) and rows [y0, y1), clipped to the frame. */
+function pixelBounds(frame: Frame, box: Box): [number, number, number, number] {
+  return [Math.max(0, Math.floor(box.x0)), Math.min(frame.width, Math.ceil(box.x1)), Math.max(0, Math.floor(box.y0)), Math.min(frame.height, Math.ceil(box.y1))];
+}
+
+/** The pixels inside a box, as a mask. */
+function boxRegion(frame: Frame, box: Box): Uint8Array {
+  const mask = new Uint8Array(frame.width * frame.height);
+  const [x0, x1, y0, y1] = pixelBounds(frame, box);
+  for (let y = y0; y < y1; y++) mask.fill(1, y * frame.width + x0, y * frame.width + x1);
+  return mask;
+}
+
 /** A copy of the frame with a box outline drawn into its RGB. */
 export function withBox(frame: Frame, box: Box): Frame {
   const rgb = frame.rgb.slice();
-  const x0 = Math.max(0, Math.floor(box.x0)), x1 = Math.min(frame.width, Math.ceil(box.x1));
-  const y0 = Math.max(0, Math.floor(box.y0)), y1 = Math.min(frame.height, Math.ceil(box.y1));
+  const [x0, x1, y0, y1] = pixelBounds(frame, box);
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const edge = x < x0 + BOX_LINE || x >= x1 - BOX_LINE || y < y0 + BOX_LINE || y >= y1 - BOX_LINE;

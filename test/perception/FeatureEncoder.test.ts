@@ -17,8 +17,8 @@ afterAll(() => env.close());
 
 const digest = (v: Float32Array) => sha256Hex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).slice(0, 16);
 
-/** Golden hashes of the conditioned features of cubes/3-6/0/0 at t = 0. Update with the encoder or the scene, saying why. */
-const GOLDEN = { none: '2127a6f3a93fb52a', box: '17a842109bbdd274', tracker: 'bec44f49c3928fef' };
+/** Golden hashes of the conditioned features of cubes/3-6/0/0 at t = 0. Update with the encoder, the scene or the conditioning, saying why (box: the region inside the drawn box became its object token). */
+const GOLDEN = { none: '2127a6f3a93fb52a', box: 'b80779b4403316fb', tracker: 'bec44f49c3928fef' };
 
 describe('FeatureEncoder', () => {
   it('is the asset the build script writes, byte for byte', () => {
@@ -43,7 +43,7 @@ describe('FeatureEncoder', () => {
     expect(digest(await conditionedFeatures('tracker', encoder, frame, track, camera))).toBe(hashes.tracker);
   });
 
-  it('has one length for every conditioning; the scene token is shared, only the tracker fills the object token', async () => {
+  it('has one length for every conditioning; the scene token is shared; the tracker and the drawn box fill the object token', async () => {
     const { observation, info } = env.reset({ task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 1 });
     const frame = observation.frames.scene;
     const camera = observation.cameras.scene;
@@ -69,8 +69,13 @@ describe('FeatureEncoder', () => {
     for (const f of [box, tracked]) expect(geometry(f, 0)).toEqual(geometry(none, 0));
     expect(Math.hypot(geometry(none, 0)[0] - centroid[0], geometry(none, 0)[1] - centroid[1])).toBeLessThan(0.02);
     expect(none.subarray(2368 + token).every((v) => v === 0)).toBe(true);
-    expect(box.subarray(2368 + token).every((v) => v === 0)).toBe(true);
     expect(tracked.subarray(2368 + token).some((v) => v !== 0)).toBe(true);
+    // The region inside the drawn box: its top is the target's (the tallest thing in the box), less sharply than the mask's.
+    const [bx, by] = geometry(box, 1);
+    expect(Math.hypot(bx - truth.x, by - truth.y)).toBeLessThan(0.015);
+    // Black out the frame and the drawn box is gone with it: no object token, unlike the tracker's memory.
+    const black = { ...frame, rgb: new Uint8Array(frame.rgb.length), depth: new Float32Array(frame.depth.length) };
+    expect((await conditionedFeatures('box', encoder, black, track, camera)).subarray(2368 + token).every((v) => v === 0)).toBe(true);
     expect(box.subarray(0, 2368)).not.toEqual(none.subarray(0, 2368)); // the drawn box shows in the features
     const drawn = withBox(frame, track.box!);
     expect(drawn.rgb.filter((v, i) => i % 3 === 1 && v === 255).length).toBeGreaterThan(20);
