@@ -8,7 +8,7 @@ import { conditionedLength, FeatureEncoder } from '../bench/index.js';
 
 export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
 
-export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--seed SEED] [--work DIR] [--out DIR]
 
 Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
 ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker)
@@ -21,6 +21,7 @@ writes <name>.onnx, <name>.json and training-<name>.json.
   --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
   --only    comma-separated heads to train (default: all four)
   --loss    l1 (ACT, default) or mse (the paper's Eq. 1)
+  --seed    names the heads' initialisation, data order and validation split (default: ${DEFAULT_TRAINING.seed})
   --start-spread  half-width (m) of the square above the bin where demos start (default: ${DEFAULT_START_SPREAD})
   --occluded      share of demos cached with frames blacked out (default: ${DEFAULT_OCCLUDED_SHARE})
   --work    demos and cache folder (default: results/train-<task>)
@@ -36,7 +37,7 @@ const SPECS = {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
     task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' }, single: { type: 'string' },
-    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
   const task = loadTask(values.task ?? 'cubes');
@@ -47,6 +48,8 @@ export async function run(argv: string[]): Promise<number> {
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
   const singleShare = fractionFlag(values.single, '--single', DEFAULT_SINGLE_SHARE);
   const loss = values.loss ?? 'l1';
+  const seed = values.seed ?? DEFAULT_TRAINING.seed;
+  if (seed.length === 0) throw new InputError('--seed', 'expected a non-empty name');
   const startSpread = fractionFlag(values['start-spread'], '--start-spread', DEFAULT_START_SPREAD);
   const occludedShare = fractionFlag(values.occluded, '--occluded', DEFAULT_OCCLUDED_SHARE);
   if (loss !== 'l1' && loss !== 'mse') throw new InputError('--loss', `expected l1 or mse, got "${loss}"`);
@@ -77,14 +80,14 @@ export async function run(argv: string[]): Promise<number> {
 
   for (const name of names) {
     const spec = SPECS[name as keyof typeof SPECS];
-    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, loss, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
+    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, loss, seed, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {
       policy: name,
       conditioning: spec.conditioning,
       cvae: spec.cvae,
       data: { task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, singleShare, noisyShare, startSpread, occludedShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
-      training: { ...DEFAULT_TRAINING, epochs, loss, config: head.config },
+      training: { ...DEFAULT_TRAINING, epochs, loss, seed, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,
       wallSeconds: head.seconds,
