@@ -6,7 +6,7 @@ export { wilsonInterval } from './wilson.js';
 export { summarize, summaryRecord, formatSummaryTable, SUMMARY_COLUMNS, type SummaryRow } from './summarize.js';
 export { AppendOnlyCsv, csvText, readCsv, writeCsvAtomic } from './csvFiles.js';
 export { writeFileAtomic } from './writeFileAtomic.js';
-export { Progress } from './Progress.js';
+export { cacheProgress, collectionProgress, lazyProgress, Progress } from './Progress.js';
 export { runEval, evalKeys, prepareOutDir, type EvalOptions } from './runEval.js';
 export { environmentFacts } from './runManifest.js';
 export { parseOcclusionMode, formatOcclusionMode, type OcclusionMode } from '../env/index.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadTask, modelsDir, Progress } from '../bench/index.js';
+import { cacheProgress, loadTask, modelsDir } from '../bench/index.js';
 import { cacheFeatures, DEFAULT_OCCLUDED_SHARE, DemoStore } from '../learn/index.js';
 import { fractionFlag, parseFlags, required } from './flags.js';
 
@@ -19,9 +19,8 @@ export async function run(argv: string[]): Promise<number> {
   const demosDir = required(values.demos, '--demos');
   const occludedShare = fractionFlag(values.occluded, '--occluded', DEFAULT_OCCLUDED_SHARE);
   const store = new DemoStore(demosDir);
-  const total = store.read().length;
-  const progress = new Progress('cache', total);
-  const index = await cacheFeatures(store, task, join(modelsDir(), 'encoder.json'), values.out ?? join(demosDir, 'cache'), occludedShare, () => progress.tick(true));
+  const progress = cacheProgress();
+  const index = await cacheFeatures(store, task, join(modelsDir(), 'encoder.json'), values.out ?? join(demosDir, 'cache'), occludedShare, progress.onDemo);
   progress.stop();
   console.log(`cached ${index.demos.reduce((n, d) => n + d.rows, 0)} steps of ${index.demos.length} demonstrations`);
   return 0;

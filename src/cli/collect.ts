@@ -1,4 +1,4 @@
-import { loadTask, Progress } from '../bench/index.js';
+import { collectionProgress, loadTask } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { collectDemos, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DemoStore } from '../learn/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, required } from './flags.js';
@@ -30,9 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   const singleShare = fractionFlag(values.single, '--single', DEFAULT_SINGLE_SHARE);
   const startSpread = fractionFlag(values['start-spread'], '--start-spread', DEFAULT_START_SPREAD);
   const store = new DemoStore(values.out ?? `results/demos-${task.spec.id}`);
-  const progress = new Progress(`collect ${task.spec.id}`, demos);
-  let last = store.read().length;
-  const result = await collectDemos({ task, objects, demos, singleShare, noisyShare, startSpread, store, onDemo: (n) => { while (last < n) { progress.tick(true); last++; } } });
+  const progress = collectionProgress(`collect ${task.spec.id}`, store.read().length, demos);
+  const result = await collectDemos({ task, objects, demos, singleShare, noisyShare, startSpread, store, onDemo: progress.onDemo });
   progress.stop();
   console.log(`${result.stored} demonstrations in ${store.dir} (${result.tried} episodes tried)`);
   return 0;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { environmentFacts, LEARNED_POLICIES, loadTask, modelsDir, Progress, writeFileAtomic } from '../bench/index.js';
+import { cacheProgress, collectionProgress, environmentFacts, lazyProgress, LEARNED_POLICIES, loadTask, modelsDir, writeFileAtomic } from '../bench/index.js';
 import { InputError } from '../core/index.js';
 import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags } from './flags.js';
@@ -63,8 +63,8 @@ export async function run(argv: string[]): Promise<number> {
   const started = Date.now();
 
   const store = new DemoStore(join(work, 'demos'));
-  const collectProgress = new Progress('collect', demos);
-  const collected = await collectDemos({ task, objects, demos, singleShare, noisyShare, startSpread, store, onDemo: () => collectProgress.tick(true) });
+  const collectProgress = collectionProgress('collect', store.read().length, demos);
+  const collected = await collectDemos({ task, objects, demos, singleShare, noisyShare, startSpread, store, onDemo: collectProgress.onDemo });
   collectProgress.stop();
   const cacheDir = join(work, 'cache');
   const featureLength = conditionedLength(await FeatureEncoder.load(encoder));
@@ -72,15 +72,22 @@ export async function run(argv: string[]): Promise<number> {
   const cacheFresh = cached?.featureLength === featureLength && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
   const cacheStarted = Date.now();
   if (!cacheFresh) {
-    const cacheProgress = new Progress('cache', store.read().length);
-    await cacheFeatures(store, task, encoder, cacheDir, occludedShare, () => cacheProgress.tick(true));
-    cacheProgress.stop();
+    const progress = cacheProgress();
+    await cacheFeatures(store, task, encoder, cacheDir, occludedShare, progress.onDemo);
+    progress.stop();
   }
   const cacheSeconds = (Date.now() - cacheStarted) / 1000;
 
   for (const name of names) {
     const spec = SPECS[name as keyof typeof SPECS];
-    const head = await trainHead({ ...DEFAULT_TRAINING, epochs, loss, seed, cacheDir, mode: spec.conditioning, cvae: spec.cvae, onEpoch: (e, t, v) => console.error(`${name}: epoch ${e}/${epochs} train ${t.toFixed(4)} validation ${v.toFixed(4)}`) });
+    const bar = lazyProgress(name, 'batches');
+    let validation = '-';
+    const head = await trainHead({
+      ...DEFAULT_TRAINING, epochs, loss, seed, cacheDir, mode: spec.conditioning, cvae: spec.cvae,
+      onBatch: (epoch, _step, total, epochLoss) => bar.step(total, `epoch ${epoch}/${epochs}, loss ${epochLoss.toFixed(4)}, validation ${validation}`),
+      onEpoch: (_epoch, _train, v) => void (validation = v.toFixed(4)),
+    });
+    bar.stop();
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {
       policy: name,

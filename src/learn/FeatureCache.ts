@@ -42,7 +42,7 @@ export function occlusionSchedule(key: EpisodeKey, occludedShare: number, steps:
  * under occlusion (`occlusionSchedule`). Demos without a prompt (the
  * detector missed) are left out of every mode, so all heads learn from the same steps.
  */
-export async function cacheFeatures(store: DemoStore, task: Task, encoderManifest: string, outDir: string, occludedShare: number, onDemo?: (done: number, total: number) => void): Promise<CacheIndex> {
+export async function cacheFeatures(store: DemoStore, task: Task, encoderManifest: string, outDir: string, occludedShare: number, onDemo?: (done: number, total: number, rows: number) => void): Promise<CacheIndex> {
   const encoder = await FeatureEncoder.load(encoderManifest);
   const { width, height } = task.spec.cameras.scene;
   const demos = store.read().filter((d) => d.prompt !== null);
@@ -66,7 +66,7 @@ export async function cacheFeatures(store: DemoStore, task: Task, encoderManifes
         }
       }
       index.demos.push({ key: `${demo.key.task}/${demo.key.index}`, rows: frames.length, proprio: demo.proprio, actions: demo.actions });
-      onDemo?.(n + 1, demos.length);
+      onDemo?.(n + 1, demos.length, frames.length);
     }
   } finally {
     for (const fd of Object.values(files)) closeSync(fd);

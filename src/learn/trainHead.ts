@@ -24,9 +24,11 @@ export interface TrainOptions {
   /** Overrides of the head's sizes (DEFAULT_HEAD). */
   head?: Partial<Omit<HeadConfig, 'grid' | 'tokenLength' | 'cvae'>>;
   onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
+  /** After every batch: its epoch, batches done and in all, and the epoch's mean training loss so far. */
+  onBatch?: (epoch: number, step: number, totalSteps: number, epochLoss: number) => void;
 }
 
-export const DEFAULT_TRAINING: Omit<TrainOptions, 'cacheDir' | 'mode' | 'cvae' | 'onEpoch'> = {
+export const DEFAULT_TRAINING: Omit<TrainOptions, 'cacheDir' | 'mode' | 'cvae' | 'onEpoch' | 'onBatch'> = {
   epochs: 20,
   batch: 64,
   learningRate: 3e-3,
@@ -143,6 +145,7 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
       }, true);
       total += (await loss!.data())[0];
       batches++;
+      options.onBatch?.(epoch, step, totalSteps, total / batches);
       tf.dispose([f, p, a, loss!]);
     }
     const validation = evaluate(params, config, validationRows, batchTensors, regression);
