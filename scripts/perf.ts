@@ -6,12 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { environmentFacts, loadTask, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE, writeFileAtomic } from '../src/bench/index.js';
+import { environmentFacts, learnedTrackerManifest, loadTask, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE, writeFileAtomic } from '../src/bench/index.js';
 import { sceneRng, STREAMS } from '../src/core/index.js';
 import { GraspEnv } from '../src/env/index.js';
 import { ScriptedExpert } from '../src/policy/index.js';
-import { cloneFrame, objectSegmentId, SceneMirror, SoftwareRenderer } from '../src/render/index.js';
-import { conditionedFeatures, FeatureEncoder, IdsDetector, SimulatedSam2 } from '../src/perception/index.js';
+import { cameraModelOf, cloneFrame, makeSceneCamera, objectSegmentId, SceneMirror, sensorView, SoftwareRenderer, type Frame } from '../src/render/index.js';
+import { conditionedFeatures, FeatureEncoder, IdsDetector, loadPerception, type Perception } from '../src/perception/index.js';
 import { Rng } from '../src/core/index.js';
 import { GraspWorld, initPhysics, planLayout, type Layout, type Task } from '../src/sim/index.js';
 
@@ -100,23 +100,30 @@ async function renderMemory() {
 
 /**
  * Perception per control step at 128 x 128, one core, on the scene frames of real episodes
- * (rendering excluded: it is measured above): the simulated tracker, the encoder alone, and both
- * as SAM2Grasp's tracker conditioning uses them.
+ * (rendering excluded: it is measured above): the learned tracker (its foreground included), the
+ * learned foreground alone (what a non-prompted policy runs), the frozen encoder alone, the oracle
+ * tracker, and tracker + encoder + conditioning as SAM2Grasp runs them with each perception.
  */
 async function perceptionCost() {
   const task = loadTask('cubes');
   const env = await GraspEnv.create(task);
   const encoder = await FeatureEncoder.load('assets/models/encoder.json');
-  const episodes: { frames: ReturnType<typeof cloneFrame>[]; target: number }[] = [];
+  const learned = await loadPerception({ kind: 'learned' }, task.spec, learnedTrackerManifest());
+  const oracle = await loadPerception({ kind: 'oracle' }, task.spec, learnedTrackerManifest());
+  const episodes: { frames: Frame[]; target: number }[] = [];
   for (let index = 0; index < 10; index++) {
     const key = { task: 'cubes', objects: { min: 3, max: 6 }, occlusion: 0, index };
-    const { observation, info } = env.reset(key);
-    const frames = [cloneFrame(observation.frames.scene)];
+    const { info } = env.reset(key);
+    const frames = [cloneFrame(env.trueFrames().scene)];
     const target = env.privileged().objects[info.target].position;
-    for (let t = 1; t < 30; t++) frames.push(cloneFrame(env.step({ x: target.x, y: target.y, z: 0.3 - t * 0.008, yaw: 0, gripper: 0 }).observation.frames.scene));
+    for (let t = 1; t < 30; t++) {
+      env.step({ x: target.x, y: target.y, z: 0.3 - t * 0.008, yaw: 0, gripper: 0 });
+      frames.push(cloneFrame(env.trueFrames().scene));
+    }
     episodes.push({ frames, target: objectSegmentId(info.target) });
   }
   env.close();
+  const camera = cameraModelOf(makeSceneCamera(task.spec.cameras.scene), 128, 128);
   const time = async (run: (frames: (typeof episodes)[number]) => Promise<void>) => {
     for (const e of episodes.slice(0, 2)) await run(e); // warm-up
     const start = process.hrtime.bigint();
@@ -124,27 +131,30 @@ async function perceptionCost() {
     const steps = episodes.reduce((n, e) => n + e.frames.length, 0);
     return +(Number(process.hrtime.bigint() - start) / 1e6 / steps).toFixed(3);
   };
-  const track = (e: (typeof episodes)[number]) => {
-    const box = new IdsDetector({ jitter: 1, scaleError: 0.05, missRate: 0 }, new Rng('perf')).detect(e.frames[0], e.target)!;
-    return { tracker: new SimulatedSam2(new Rng('perf-tracker'), task.spec.perception.tracker), box };
+  const box = (e: (typeof episodes)[number]) => new IdsDetector({ jitter: 1, scaleError: 0.05, missRate: 0 }, new Rng('perf')).detect(e.frames[0], e.target)!;
+  const tracked = (perception: Perception, conditioned: boolean) => async (e: (typeof episodes)[number]) => {
+    let t = 0;
+    const tracker = await perception.tracker(new Rng('perf-tracker'), () => e.frames[t]);
+    let result = await tracker.init(sensorView(e.frames[0]), box(e));
+    for (t = 0; t < e.frames.length; t++) {
+      const frame = sensorView(e.frames[t]);
+      if (t > 0) result = await tracker.track(frame);
+      if (!conditioned) continue;
+      const foreground = result.foreground ?? (await perception.foreground(frame, () => e.frames[t]));
+      await conditionedFeatures('tracker', encoder, frame, result, foreground, camera);
+    }
   };
   return {
-    trackerMsPerStep: await time(async (e) => {
-      const { tracker, box } = track(e);
-      await tracker.init(e.frames[0], box);
-      for (const f of e.frames.slice(1)) await tracker.track(f);
+    learnedTrackerMsPerStep: await time(tracked(learned, false)),
+    learnedForegroundMsPerStep: await time(async (e) => {
+      for (const f of e.frames) await learned.foreground(sensorView(f));
     }),
     encoderMsPerStep: await time(async (e) => {
       for (const f of e.frames) await encoder.encode(f);
     }),
-    trackerConditionedMsPerStep: await time(async (e) => {
-      const { tracker, box } = track(e);
-      let result = await tracker.init(e.frames[0], box);
-      for (const [t, f] of e.frames.entries()) {
-        if (t > 0) result = await tracker.track(f);
-        await conditionedFeatures('tracker', encoder, f, result);
-      }
-    }),
+    oracleTrackerMsPerStep: await time(tracked(oracle, false)),
+    learnedTrackerConditionedMsPerStep: await time(tracked(learned, true)),
+    oracleTrackerConditionedMsPerStep: await time(tracked(oracle, true)),
   };
 }
 

@@ -14,6 +14,7 @@ export const EPISODE_COLUMNS = [
   'occlusion_mode',
   'index',
   'policy',
+  'perception',
   'n_objects',
   'target',
   'target_name',
@@ -34,6 +35,7 @@ export const EPISODE_COLUMNS = [
   'prompt_iou',
   'track_iou',
   'track_iou_blind',
+  'track_switches',
   'state_hash',
 ] as const;
 
@@ -52,6 +54,7 @@ export function toEpisodeRow(r: EpisodeResult, occlusionMode: OcclusionMode = { 
     occlusion_mode: formatOcclusionMode(occlusionMode),
     index: String(r.key.index),
     policy: r.policy,
+    perception: r.perception,
     n_objects: String(r.reset.nObjects),
     target: String(r.reset.target),
     target_name: r.reset.targetName,
@@ -72,6 +75,7 @@ export function toEpisodeRow(r: EpisodeResult, occlusionMode: OcclusionMode = { 
     prompt_iou: fixed(r.tracking?.promptIou ?? null, 3),
     track_iou: fixed(r.tracking?.trackIou ?? null, 3),
     track_iou_blind: fixed(r.tracking?.trackIouBlind ?? null, 3),
+    track_switches: r.tracking ? String(r.tracking.switches) : '',
     state_hash: r.stateHash,
   };
 }

@@ -10,12 +10,12 @@ export { cacheProgress, collectionProgress, lazyProgress, Progress } from './Pro
 export { runEval, evalKeys, prepareOutDir, type EvalOptions } from './runEval.js';
 export { environmentFacts } from './runManifest.js';
 export { parseOcclusionMode, formatOcclusionMode, type OcclusionMode } from '../env/index.js';
-export { parseTrackerChoice, formatTrackerChoice, type TrackerChoice } from '../perception/index.js';
+export { parseTrackerChoice, formatTrackerChoice, DEFAULT_TRACKER, type TrackerChoice } from '../perception/index.js';
 export { loadTask, tasksDir } from './loadTask.js';
 export { projectPackage } from './projectPackage.js';
-export { policyFor, modelsDir } from './policyFor.js';
+export { policyFor, parsePolicyRef, modelsDir, learnedTrackerManifest } from './policyFor.js';
 export { LEARNED_POLICIES } from '../policy/index.js';
-export { conditionedLength, FeatureEncoder } from '../perception/index.js';
+export { conditionedLength, FeatureEncoder, loadPerception } from '../perception/index.js';
 export { resolveSweep, type ResolvedSweep } from './resolveSweep.js';
 export { runSweep, defaultWorkers, type SweepOptions } from './runSweep.js';
 export { SweepPlan, parseShard, formatShard, unitIdOfRow, WHOLE, type Shard, type SweepUnit } from './SweepPlan.js';

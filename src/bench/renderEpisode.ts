@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpisodeKey } from '../core/index.js';
 import { CLOSING_COMMAND, GraspEnv, OcclusionWrapper, type OcclusionMode, type Outcome } from '../env/index.js';
-import { trackerFactory, type TrackerChoice } from '../perception/index.js';
-import { policyFor } from './policyFor.js';
+import { loadPerception, type TrackerChoice } from '../perception/index.js';
+import { learnedTrackerManifest, policyFor } from './policyFor.js';
 import { cloneFrame, contactSheet, depthToRgb, idsToRgb, overlay, rgbOf, writeGif, writePng, type Frame, type RgbImage } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import { combineHooks, runEpisode, type EpisodeHooks } from './runEpisode.js';
@@ -33,20 +33,23 @@ const PROMPT = [0, 255, 0] as const;
 
 /**
  * Runs one episode, keeping both cameras' frames of every step as the policy saw them (occlusion
- * included) and the tracker's answer beside them, and writes what a person can look at:
+ * included, with the ground truth's segment ids) and the tracker's answer beside them, and writes
+ * what a person can look at:
  * `sheet-tNNN.png` (rows: scene, wrist; columns: RGB, RGB with the tracked mask and prompt box,
  * depth, segment ids) at step 0 and at the chosen step, and `episode.gif` (scene with overlay, wrist).
  */
 export async function renderEpisode(options: RenderOptions): Promise<{ files: string[]; outcome: Outcome; steps: number; tracking: TrackingMetrics }> {
-  const makeTracker = await trackerFactory(options.tracker, options.task.spec);
+  const perception = await loadPerception(options.tracker, options.task.spec, learnedTrackerManifest());
   const env = new OcclusionWrapper(await GraspEnv.create(options.task), options.key.occlusion, options.occlusionMode);
   const policy = await policyFor(options.policy, options.task, options.tracker);
   mkdirSync(options.outDir, { recursive: true });
   const recorded: Recorded[] = [];
-  const probe = new TrackingProbe(env, makeTracker);
+  const probe = new TrackingProbe(env, perception);
   const recorder: EpisodeHooks = {
     onStep(obs, gripper) {
-      recorded.push({ scene: cloneFrame(obs.frames.scene), wrist: cloneFrame(obs.frames.wrist), gripper });
+      // What the policy saw, with the true ids beside it: a debug picture may show ground truth.
+      const truth = env.trueFrames();
+      recorded.push({ scene: cloneFrame({ ...obs.frames.scene, ids: truth.scene.ids }), wrist: cloneFrame({ ...obs.frames.wrist, ids: truth.wrist.ids }), gripper });
     },
   };
   try {

@@ -1,7 +1,7 @@
-import type { EpisodeKey } from '../core/index.js';
+import { policyRng, type EpisodeKey } from '../core/index.js';
 import type { Action, Env, Observation, Outcome, ResetInfo } from '../env/index.js';
 import { promptFor, type Box } from '../perception/index.js';
-import type { Policy, RobotInfo } from '../policy/index.js';
+import { groundTruthOf, type Policy, type RobotInfo } from '../policy/index.js';
 import { objectSegmentId } from '../render/index.js';
 import type { TrackingMetrics } from './TrackingProbe.js';
 
@@ -9,6 +9,8 @@ import type { TrackingMetrics } from './TrackingProbe.js';
 export interface EpisodeResult {
   key: EpisodeKey;
   policy: string;
+  /** What perceived for the policy (`learned`, `oracle`, `sam2:<name>`), or empty (the expert). */
+  perception: string;
   reset: ResetInfo;
   outcome: Outcome;
   /** The prompt box given to a prompted policy (null: the detector missed; undefined: not asked). */
@@ -40,12 +42,12 @@ const NO_ACTION: Action = { x: NaN, y: NaN, z: NaN, yaw: NaN, gripper: NaN };
 export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hooks: EpisodeHooks = {}): Promise<EpisodeResult> {
   const { observation, info } = env.reset(key);
   await hooks.onReset?.(observation, info, key);
-  const prompt = policy.prompted ? detectPrompt(env, key, observation, info) : undefined;
+  const prompt = policy.prompted ? detectPrompt(env, key, info) : undefined;
   if (prompt === null) {
     const outcome: Outcome = { successTarget: false, successAny: false, liftedObject: null, failureReason: 'no_prompt', graspError: null, closingPoint: null, closingToNearest: null, closingToCentroid: null };
-    return { key, policy: policy.name, reset: info, outcome, prompt, steps: 0, stateHash: env.stateHash() };
+    return { key, policy: policy.name, perception: policy.perception ?? '', reset: info, outcome, prompt, steps: 0, stateHash: env.stateHash() };
   }
-  await policy.reset({ key, robot: robotInfo(env), privileged: policy.privileged ? () => env.privileged() : undefined, prompt }, observation);
+  await policy.reset({ robot: robotInfo(env), rng: policyRng(key), groundTruth: policy.privileged ? groundTruthOf(env) : undefined, prompt }, observation);
   let obs = observation;
   for (;;) {
     const chunk = await policy.act(obs);
@@ -53,7 +55,7 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
     await hooks.onStep?.(obs, action.gripper);
     const result = env.step(action);
     if (result.outcome) {
-      return { key, policy: policy.name, reset: info, outcome: result.outcome, prompt, steps: result.observation.t, stateHash: env.stateHash() };
+      return { key, policy: policy.name, perception: policy.perception ?? '', reset: info, outcome: result.outcome, prompt, steps: result.observation.t, stateHash: env.stateHash() };
     }
     obs = result.observation;
   }
@@ -61,10 +63,11 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
 
 /**
  * The simulated upstream detector's box around the target in the t = 0 scene frame, seeded by the
- * scene so every policy (and every probe) gets the same one.
+ * scene so every policy (and every probe) gets the same one. The detector stands for the task's
+ * specification of the target, so it reads the ground truth.
  */
-export function detectPrompt(env: Env, key: EpisodeKey, observation: Observation, info: ResetInfo): Box | null {
-  return promptFor(env.task.spec.perception.detector, key, observation.frames.scene, objectSegmentId(info.target));
+export function detectPrompt(env: Env, key: EpisodeKey, info: ResetInfo): Box | null {
+  return promptFor(env.task.spec.perception.detector, key, env.trueFrames().scene, objectSegmentId(info.target));
 }
 
 function robotInfo(env: Env): RobotInfo {

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, sha256Hex, type EpisodeKey, type ObjectCount } from '../core/index.js';
 import { formatOcclusionMode, GraspEnv, OcclusionWrapper, type OcclusionMode } from '../env/index.js';
-import { policyFor } from './policyFor.js';
-import { formatTrackerChoice, trackerFactory, type TrackerChoice } from '../perception/index.js';
+import { learnedTrackerManifest, policyFor } from './policyFor.js';
+import { DEFAULT_TRACKER, formatTrackerChoice, loadPerception, type TrackerChoice } from '../perception/index.js';
 import { TrackingProbe } from './TrackingProbe.js';
 import type { Task } from '../sim/index.js';
 import { AppendOnlyCsv, writeCsvAtomic } from './csvFiles.js';
@@ -27,8 +27,10 @@ export interface EvalOptions {
   command: string;
   /** Label of the progress bar. */
   label?: string;
-  /** Run this tracker beside the policy and record its tracking quality (prompt_iou, track_iou). */
+  /** The prompted policies' tracker (default: learned). */
   tracker?: TrackerChoice;
+  /** Run the tracker beside the policy and record its tracking quality (prompt_iou, track_iou, track_switches). */
+  probe?: boolean;
 }
 
 /** The episode keys of an eval: indices 0..n-1 of one cell. */
@@ -53,7 +55,8 @@ export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
   const { task, outDir } = options;
   const policy = await policyFor(options.policy, task, options.tracker);
   const keys = evalKeys(task, options.objects, options.occlusion, options.episodes);
-  const makeTracker = options.tracker ? await trackerFactory(options.tracker, task.spec) : null;
+  const tracker = options.tracker ?? DEFAULT_TRACKER;
+  const perception = options.probe ? await loadPerception(tracker, task.spec, learnedTrackerManifest()) : null;
   prepareOutDir(outDir);
   const started = Date.now();
   const env = new OcclusionWrapper(await GraspEnv.create(task), options.occlusion, options.occlusionMode);
@@ -62,7 +65,7 @@ export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
   const progress = new Progress(options.label ?? `${options.policy} on ${task.spec.id}`, keys.length);
   try {
     for (const key of keys) {
-      const probe = makeTracker ? new TrackingProbe(env, makeTracker) : null;
+      const probe = perception ? new TrackingProbe(env, perception) : null;
       const result = await runEpisode(env, policy, key, probe ?? {});
       if (probe) result.tracking = probe.metrics();
       const row = toEpisodeRow(result, options.occlusionMode);
@@ -87,7 +90,7 @@ export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
     objects: options.objects,
     occlusion: options.occlusion,
     occlusionMode: formatOcclusionMode(options.occlusionMode),
-    tracker: options.tracker ? formatTrackerChoice(options.tracker) : null,
+    tracker: formatTrackerChoice(tracker),
     startedAt: new Date(started).toISOString(),
     wallSeconds,
     episodesPerSecond: options.episodes / wallSeconds,

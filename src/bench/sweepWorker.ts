@@ -48,7 +48,8 @@ export async function runUnit(job: UnitJob): Promise<UnitResult> {
   const env = await cached(envs, `${job.taskRef}|${job.key.occlusion}|${job.occlusionMode}`, async () => new OcclusionWrapper(await GraspEnv.create(task), job.key.occlusion, mode));
   const policy = await cached(policies, `${job.taskRef}|${job.policy}`, () => policyFor(job.policy, task));
   const result = await runEpisode(env, policy, job.key);
-  return { row: toEpisodeRow(result, mode), milliseconds: performance.now() - started };
+  // The row names the policy as the sweep does (`sam2grasp@oracle`), so its cells stay apart.
+  return { row: { ...toEpisodeRow(result, mode), policy: job.policy }, milliseconds: performance.now() - started };
 }
 
 /** The pool's entry point (tinypool calls the default export). */

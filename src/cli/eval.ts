@@ -12,8 +12,9 @@ export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episo
   --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)
   --out       output folder (default: results/<policy>-<task>)
 ${OCCLUSION_USAGE}
-${TRACKER_USAGE}; with it, a tracking probe runs beside
-                    the policy and rows record prompt_iou, track_iou and track_iou_blind`;
+${TRACKER_USAGE}; given, a tracking probe also runs it
+                    beside the policy (any policy, the expert too) and rows record prompt_iou,
+                    track_iou, track_iou_blind and track_switches`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
@@ -33,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
   const { occlusion, occlusionMode } = occlusionFlags(values);
   const outDir = values.out ?? `results/${policy}-${task.spec.id}`;
   const tracker = trackerFlag(values.tracker);
-  const rows = await runEval({ task, policy, episodes, objects, occlusion, occlusionMode, tracker, outDir, command: ['sam2grasp', 'eval', ...argv].join(' ') });
+  const rows = await runEval({ task, policy, episodes, objects, occlusion, occlusionMode, tracker, probe: tracker !== undefined, outDir, command: ['sam2grasp', 'eval', ...argv].join(' ') });
   console.log(formatSummaryTable(rows));
   console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, run.json`);
   return 0;

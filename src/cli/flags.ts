@@ -83,9 +83,10 @@ export function occlusionFlags(values: { occlusion?: string | boolean; 'occlusio
   };
 }
 
-export const TRACKER_USAGE = `  --tracker         sim (simulated SAM2, the default) or sam2:path/to/manifest.json (a SAM2 ONNX export)`;
+export const TRACKER_USAGE = `  --tracker         learned (the harness's learned tracker, the default), oracle (reads the ground
+                    truth's segment ids: an upper bound) or sam2:path/to/manifest.json (a SAM2 ONNX export)`;
 
-/** `--tracker sim|sam2:MANIFEST`, or undefined when not given. */
+/** `--tracker learned|oracle|sam2:MANIFEST`, or undefined when not given. */
 export function trackerFlag(value: string | undefined): TrackerChoice | undefined {
   return value === undefined ? undefined : parseTrackerChoice(value);
 }

@@ -1,4 +1,4 @@
-import { loadTask, renderEpisode } from '../bench/index.js';
+import { DEFAULT_TRACKER, loadTask, renderEpisode } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   const step = values.step === undefined ? undefined : intFlag(values.step, '--step', 0, 0, 100_000);
   const outDir = values.out ?? `results/render-${task.spec.id}-${index}`;
   const { occlusion, occlusionMode } = occlusionFlags(values);
-  const tracker = trackerFlag(values.tracker) ?? { kind: 'sim' as const };
+  const tracker = trackerFlag(values.tracker) ?? DEFAULT_TRACKER;
   const key = { task: task.spec.id, objects, occlusion, index };
   const { files, outcome, steps, tracking } = await renderEpisode({ task, key, policy: values.policy ?? 'expert', outDir, step, occlusionMode, tracker });
   const verdict = outcome.successTarget ? 'success' : `failure (${outcome.failureReason})`;

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheProgress, collectionProgress, environmentFacts, lazyProgress, LEARNED_POLICIES, loadTask, modelsDir, writeFileAtomic } from '../bench/index.js';
+import { cacheProgress, collectionProgress, DEFAULT_TRACKER, environmentFacts, formatTrackerChoice, lazyProgress, learnedTrackerManifest, LEARNED_POLICIES, loadPerception, loadTask, modelsDir, writeFileAtomic } from '../bench/index.js';
 import { InputError } from '../core/index.js';
 import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
-import { fractionFlag, intFlag, objectsFlag, parseFlags } from './flags.js';
+import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
 import { conditionedLength, FeatureEncoder } from '../bench/index.js';
 
 export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
 
-export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--seed SEED] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--tracker T] [--seed SEED] [--work DIR] [--out DIR]
 
 Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
 ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker)
@@ -24,6 +24,7 @@ writes <name>.onnx, <name>.json and training-<name>.json.
   --seed    names the heads' initialisation, data order and validation split (default: ${DEFAULT_TRAINING.seed})
   --start-spread  half-width (m) of the square above the bin where demos start (default: ${DEFAULT_START_SPREAD})
   --occluded      share of demos cached with frames blacked out (default: ${DEFAULT_OCCLUDED_SHARE})
+${TRACKER_USAGE}; the perception whose features the heads learn from
   --work    demos and cache folder (default: results/train-<task>)
   --out     where the heads go (default: assets/models)`;
 
@@ -37,7 +38,7 @@ const SPECS = {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
     task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' }, single: { type: 'string' },
-    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' }, tracker: { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
   const task = loadTask(values.task ?? 'cubes');
@@ -60,6 +61,8 @@ export async function run(argv: string[]): Promise<number> {
   const out = values.out ?? modelsDir();
   mkdirSync(out, { recursive: true });
   const encoder = join(modelsDir(), 'encoder.json');
+  const tracker = trackerFlag(values.tracker) ?? DEFAULT_TRACKER;
+  const perception = await loadPerception(tracker, task.spec, learnedTrackerManifest());
   const started = Date.now();
 
   const store = new DemoStore(join(work, 'demos'));
@@ -69,11 +72,11 @@ export async function run(argv: string[]): Promise<number> {
   const cacheDir = join(work, 'cache');
   const featureLength = conditionedLength(await FeatureEncoder.load(encoder));
   const cached = existsSync(join(cacheDir, 'cache.json')) ? JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')) : null;
-  const cacheFresh = cached?.featureLength === featureLength && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
+  const cacheFresh = cached?.featureLength === featureLength && cached.perception === perception.name && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
   const cacheStarted = Date.now();
   if (!cacheFresh) {
     const progress = cacheProgress();
-    await cacheFeatures(store, task, encoder, cacheDir, occludedShare, progress.onDemo);
+    await cacheFeatures(store, task, encoder, perception, cacheDir, occludedShare, progress.onDemo);
     progress.stop();
   }
   const cacheSeconds = (Date.now() - cacheStarted) / 1000;
@@ -93,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
       policy: name,
       conditioning: spec.conditioning,
       cvae: spec.cvae,
-      data: { task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, singleShare, noisyShare, startSpread, occludedShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
+      data: { task: task.spec.id, perception: formatTrackerChoice(tracker), objects, demos: collected.stored, episodesTried: collected.tried, singleShare, noisyShare, startSpread, occludedShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
       training: { ...DEFAULT_TRAINING, epochs, loss, seed, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,

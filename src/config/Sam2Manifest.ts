@@ -10,8 +10,13 @@ const module = <I extends z.ZodRawShape, O extends z.ZodRawShape>(inputs: I, out
  * How a four-module SAM2 video export plugs in: the files, and which of each file's tensors plays
  * which role. Memory inputs are the memory encoder's per-frame outputs (and the decoder's object
  * pointers) concatenated along axis 0, prompt frame first, then the recent frames oldest first.
+ * Mask logits (`predMask`, and the optional class-agnostic `foreground` of the image encoder) may
+ * come at a lower resolution than the frame: they are upsampled bilinearly, as SAM2's are.
  */
 export const Sam2ManifestSchema = z.strictObject({
+  /** What the results call this perception: `sam2:<name>`, or `learned` for the harness's own. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/).optional(),
+  description: z.string().default(''),
   /** Side of the square image the encoder takes (1024 for SAM2). */
   imageSize: z.number().int().min(8).max(4096).default(1024),
   /** ImageNet normalisation of RGB in [0, 1]. */
@@ -24,7 +29,7 @@ export const Sam2ManifestSchema = z.strictObject({
   modules: z.strictObject({
     imageEncoder: module(
       { image: Tensor },
-      { pixFeat: Tensor, highRes0: Tensor.optional(), highRes1: Tensor.optional(), visionFeat: Tensor.optional(), visionPosEmbed: Tensor.optional() },
+      { pixFeat: Tensor, highRes0: Tensor.optional(), highRes1: Tensor.optional(), visionFeat: Tensor.optional(), visionPosEmbed: Tensor.optional(), foreground: Tensor.optional() },
     ),
     memoryAttention: module(
       { currentFeat: Tensor, currentPosEmbed: Tensor.optional(), memory: Tensor, memoryPosEmbed: Tensor.optional(), objectPointers: Tensor.optional() },

@@ -1,3 +1,4 @@
+import { sha256Hex } from './hash.js';
 import { Rng } from './Rng.js';
 import { formatObjectCount, type ObjectCount } from './ObjectCount.js';
 
@@ -29,6 +30,15 @@ export function episodeId(key: EpisodeKey): string {
  */
 export function sceneRng(key: EpisodeKey): Rng {
   return new Rng(`sam2grasp/scene/${key.task}/${formatObjectCount(key.objects)}/${key.index}`);
+}
+
+/**
+ * A policy's own stream for the episode (its tracker's noise, a sampler's draws): a function of the
+ * scene, so every occlusion level and every run replays it, but seeded through a hash, so that
+ * nothing a policy is handed names its episode.
+ */
+export function policyRng(key: EpisodeKey): Rng {
+  return new Rng(sha256Hex(sceneRng(key).stream('policy').seed));
 }
 
 /** The root stream of everything else in the episode (perturbations), from the whole key. */

@@ -6,6 +6,7 @@ import {
   objectSegmentId,
   SceneMirror,
   SoftwareRenderer,
+  sensorView,
   type CameraModel,
   type Frame,
   type FrameRenderer,
@@ -48,8 +49,8 @@ interface Episode {
 /**
  * The grasping environment, in Gymnasium's shape: `reset(key)` builds the episode's scene from its
  * key alone, `step(action)` advances one control step (physicsHz / controlHz physics steps).
- * Privileged true state is available through `privileged()`, for the scripted expert and the
- * metrics only; learned policies get observations.
+ * Ground truth (true state through `privileged()`, segment ids through `trueFrames()`) is for the
+ * scripted expert, the metrics and oracles only; learned policies get observations: sensors.
  */
 export class GraspEnv implements GraspEnvLike {
   private episode: Episode | null = null;
@@ -212,8 +213,8 @@ export class GraspEnv implements GraspEnvLike {
         gripper: gripper.gripperCommand(),
       },
       frames: {
-        get scene() { return frame('scene'); },
-        get wrist() { return frame('wrist'); },
+        get scene() { return sensorView(frame('scene')); },
+        get wrist() { return sensorView(frame('wrist')); },
       },
       cameras: {
         get scene() { return model('scene'); },
@@ -260,6 +261,16 @@ export class GraspEnv implements GraspEnvLike {
       }),
       bin: { inner: spec.bin.inner, wallHeight: spec.bin.wallHeight },
       gripper: { maxOpening: spec.gripper.maxOpening },
+    };
+  }
+
+  trueFrames(): PerCamera<Frame> {
+    const ep = this.requireEpisode();
+    const t = ep.t;
+    const frame = (camera: CameraName) => this.frameAt(ep, t, camera);
+    return {
+      get scene() { return frame('scene'); },
+      get wrist() { return frame('wrist'); },
     };
   }
 

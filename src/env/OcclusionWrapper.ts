@@ -1,5 +1,5 @@
 import { episodeRng, InputError, type EpisodeKey, type Rng } from '../core/index.js';
-import { createFrame, type Frame } from '../render/index.js';
+import { createSensorFrame, type Frame, type SensorFrame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import type { Action, Env, GraspEnvLike, Observation, PerCamera, PrivilegedState, ResetInfo, StepResult } from './types.js';
 
@@ -36,13 +36,13 @@ const CARD_SWEEP = 0.12;
 /**
  * Takes frames away from the policy, Gymnasium-wrapper style: forwards everything, overrides the
  * observation's frames. The schedule is drawn at reset from the episode key's own stream, so it
- * replays exactly and is the same for every policy. Blacked-out frames have zero RGB and depth;
- * their `ids` stay true, for the metrics. Step 0, whose scene frame the prompt comes from, is
- * never taken.
+ * replays exactly and is the same for every policy. Blacked-out frames have zero RGB and depth,
+ * and no ids at all; the ground-truth channel (`trueFrames`) still shows the scene, for the
+ * metrics. Step 0, whose scene frame the prompt comes from, is never taken.
  */
 export class OcclusionWrapper implements Env {
   private schedule: boolean[] = [];
-  private readonly black: PerCamera<Frame>;
+  private readonly black: PerCamera<SensorFrame>;
   private sweep: { from: number } | null = null;
 
   constructor(
@@ -52,7 +52,7 @@ export class OcclusionWrapper implements Env {
   ) {
     if (!(level >= 0 && level < 1)) throw new InputError('--occlusion', `must be at least 0 and below 1, got ${level}`);
     const { scene, wrist } = env.task.spec.cameras;
-    this.black = { scene: createFrame(scene.width, scene.height), wrist: createFrame(wrist.width, wrist.height) };
+    this.black = { scene: createSensorFrame(scene.width, scene.height), wrist: createSensorFrame(wrist.width, wrist.height) };
   }
 
   get task(): Task {
@@ -88,16 +88,7 @@ export class OcclusionWrapper implements Env {
       return observation;
     }
     if (!this.isOccluded(t)) return observation;
-    const inner = observation.frames;
-    const black = this.black;
-    const blackOut = (frame: Frame, into: Frame) => (into.ids.set(frame.ids), into);
-    return {
-      ...observation,
-      frames: {
-        get scene() { return blackOut(inner.scene, black.scene); },
-        get wrist() { return blackOut(inner.wrist, black.wrist); },
-      },
-    };
+    return { ...observation, frames: this.black };
   }
 
   /** Flies the card across the line of sight from the scene camera to the target while a pass lasts. */
@@ -121,6 +112,10 @@ export class OcclusionWrapper implements Env {
 
   privileged(): PrivilegedState {
     return this.env.privileged();
+  }
+
+  trueFrames(): PerCamera<Frame> {
+    return this.env.trueFrames();
   }
 
   stateHash(): string {

@@ -1,6 +1,6 @@
 import type { EpisodeKey, PalmPose, Polygon2, Quat, Vec3 } from '../core/index.js';
 import type { ObjectDesc } from '../config/index.js';
-import type { CameraModel, Frame } from '../render/index.js';
+import type { CameraModel, Frame, SensorFrame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 
 /**
@@ -33,16 +33,20 @@ export interface PerCamera<T> {
   readonly wrist: T;
 }
 
-/** What a policy sees at one control step. */
+/**
+ * What a policy sees at one control step: sensors only. Segment ids, poses and the target travel
+ * on the env's ground-truth channel (`trueFrames`, `privileged`), never here.
+ */
 export interface Observation {
   /** Control step index, from 0 at reset. */
   t: number;
   proprio: Proprio;
   /**
-   * Camera frames of this step, rendered on first access. The buffers are reused: a frame is
-   * valid until the next `step`, and reading it after that throws; `cloneFrame` what you keep.
+   * Camera frames of this step (RGB and depth), rendered on first access. The buffers are reused:
+   * a frame is valid until the next `step`, and reading it after that throws; `cloneSensorFrame`
+   * what you keep.
    */
-  frames: PerCamera<Frame>;
+  frames: PerCamera<SensorFrame>;
   /** Intrinsics and camera-to-world poses, to turn a depth pixel into a world point. */
   cameras: PerCamera<CameraModel>;
 }
@@ -147,6 +151,12 @@ export interface Env {
   step(action: Action): StepResult;
   /** True state of the scene: for the expert and the metrics only. */
   privileged(): PrivilegedState;
+  /**
+   * The ground-truth channel's frames of the current step: as rendered, segment ids included, and
+   * never blacked out. For the metrics, the expert, the prompt detector, debug pictures, training
+   * labels and components named `oracle`; never a policy's input.
+   */
+  trueFrames(): PerCamera<Frame>;
   stateHash(): string;
   close(): void;
 }

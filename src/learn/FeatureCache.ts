@@ -1,8 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { episodeRng, sceneRng, type EpisodeKey } from '../core/index.js';
-import { CONDITIONINGS, conditionedFeatures, conditionedLength, FeatureEncoder, SimulatedSam2, type Conditioning, type TrackResult } from '../perception/index.js';
-import { cameraModelOf, createFrame, makeSceneCamera, type Frame } from '../render/index.js';
+import { episodeRng, policyRng, type EpisodeKey } from '../core/index.js';
+import { CONDITIONINGS, conditionedFeatures, conditionedLength, FeatureEncoder, type Conditioning, type Perception, type TrackResult } from '../perception/index.js';
+import { cameraModelOf, createSensorFrame, makeSceneCamera, sensorView, type SensorFrame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import type { DemoStore } from './DemoStore.js';
 
@@ -10,6 +10,8 @@ import type { DemoStore } from './DemoStore.js';
 export interface CacheIndex {
   featureLength: number;
   encoder: string;
+  /** The perception the features came from (`learned`, `oracle`, `sam2:<name>`). */
+  perception: string;
   modes: Conditioning[];
   /** Share of demos cached with frames blacked out (see `occlusionSchedule`). */
   occludedShare: number;
@@ -36,32 +38,35 @@ export function occlusionSchedule(key: EpisodeKey, occludedShare: number, steps:
 
 /**
  * The paper's offline feature caching: one pass of the frozen perception over every
- * demonstration (the prompt, the simulated tracker seeded as in evaluation, the encoder),
+ * demonstration (the prompt, the tracker seeded as in evaluation, the foreground, the encoder),
  * storing each step's conditioned features per mode in `features-<mode>.bin` (float32, one row
  * per step) with `cache.json`. Training never touches images again. A share of demos is cached
  * under occlusion (`occlusionSchedule`). Demos without a prompt (the
  * detector missed) are left out of every mode, so all heads learn from the same steps.
  */
-export async function cacheFeatures(store: DemoStore, task: Task, encoderManifest: string, outDir: string, occludedShare: number, onDemo?: (done: number, total: number, rows: number) => void): Promise<CacheIndex> {
+export async function cacheFeatures(store: DemoStore, task: Task, encoderManifest: string, perception: Perception, outDir: string, occludedShare: number, onDemo?: (done: number, total: number, rows: number) => void): Promise<CacheIndex> {
   const encoder = await FeatureEncoder.load(encoderManifest);
   const { width, height } = task.spec.cameras.scene;
   const demos = store.read().filter((d) => d.prompt !== null);
   mkdirSync(outDir, { recursive: true });
   const files = Object.fromEntries(CONDITIONINGS.map((m) => [m, openSync(join(outDir, `features-${m}.bin.tmp`), 'w')])) as Record<Conditioning, number>;
-  const index: CacheIndex = { featureLength: conditionedLength(encoder), encoder: encoderManifest, modes: [...CONDITIONINGS], occludedShare, demos: [] };
-  const black = createFrame(width, height);
+  const index: CacheIndex = { featureLength: conditionedLength(encoder), encoder: encoderManifest, perception: perception.name, modes: [...CONDITIONINGS], occludedShare, demos: [] };
+  const black = createSensorFrame(width, height);
   try {
     for (const [n, demo] of demos.entries()) {
       const frames = store.frames(demo, width, height);
-      const tracker = new SimulatedSam2(sceneRng(demo.key).stream('tracker'), task.spec.perception.tracker);
+      let t = 0;
+      // The stored frames carry the true ids: an oracle perception reads them, a learned one cannot.
+      const tracker = await perception.tracker(policyRng(demo.key).stream('tracker'), () => frames[t]);
       const camera = cameraModelOf(makeSceneCamera(task.spec.cameras.scene), width, height);
       const occluded = occlusionSchedule(demo.key, occludedShare, frames.length);
-      let track: TrackResult = await tracker.init(frames[0], demo.prompt!);
-      for (const [t, shown] of frames.entries()) {
-        const frame: Frame = occluded[t] ? black : shown;
+      let track: TrackResult = await tracker.init(sensorView(frames[0]), demo.prompt!);
+      for (t = 0; t < frames.length; t++) {
+        const frame: SensorFrame = occluded[t] ? black : sensorView(frames[t]);
         if (t > 0) track = await tracker.track(frame);
+        const foreground = track.foreground ?? (await perception.foreground(frame, () => frames[t]));
         for (const mode of CONDITIONINGS) {
-          const f = await conditionedFeatures(mode, encoder, frame, track, camera);
+          const f = await conditionedFeatures(mode, encoder, frame, track, foreground, camera);
           writeSync(files[mode], new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
         }
       }

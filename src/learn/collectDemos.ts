@@ -1,7 +1,7 @@
-import { episodeRng, Rng, type EpisodeKey, type PalmPose } from '../core/index.js';
+import { episodeRng, policyRng, Rng, type EpisodeKey, type PalmPose } from '../core/index.js';
 import { CLOSING_COMMAND, GraspEnv, type Action, type Observation } from '../env/index.js';
 import { promptFor } from '../perception/index.js';
-import { ScriptedExpert } from '../policy/index.js';
+import { groundTruthOf, ScriptedExpert, type RobotInfo } from '../policy/index.js';
 import { cloneFrame, objectSegmentId, type Frame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import { DemoStore } from './DemoStore.js';
@@ -85,12 +85,12 @@ function demoObjects(i: number, options: CollectOptions): EpisodeKey['objects'] 
 
 async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey, noise: Rng | null, startSpread: number) {
   const { observation: first, info } = env.reset(key);
-  const { gripper, control } = env.task.spec;
+  const { gripper } = env.task.spec;
   const observation = startSpread > 0 ? moveToStart(env, first, startPose(key, gripper.home, startSpread)) : first;
   if (!observation) return null;
-  expert.reset({ key, robot: { controlHz: control.controlHz, maxOpening: gripper.maxOpening, maxSpeed: gripper.maxSpeed, maxYawRate: gripper.maxYawRate }, privileged: () => env.privileged() });
+  expert.reset({ robot: robotOf(env), rng: policyRng(key), groundTruth: groundTruthOf(env) });
   const targetSegmentId = objectSegmentId(info.target);
-  const prompt = promptFor(env.task.spec.perception.detector, key, observation.frames.scene, targetSegmentId);
+  const prompt = promptFor(env.task.spec.perception.detector, key, env.trueFrames().scene, targetSegmentId);
   const frames: Frame[] = [];
   const proprio: number[][] = [];
   const actions: number[][] = [];
@@ -98,7 +98,8 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
   let closed = false;
   for (;;) {
     const label = expert.act(obs)[0];
-    frames.push(cloneFrame(obs.frames.scene));
+    // The camera's frame with the true ids: the ids are the training labels' and the oracle's only.
+    frames.push(cloneFrame({ ...obs.frames.scene, ids: env.trueFrames().scene.ids }));
     const p = obs.proprio;
     proprio.push([p.palm.x, p.palm.y, p.palm.z, p.palm.yaw, p.opening, p.gripForce, p.gripper]);
     actions.push([label.x, label.y, label.z, label.yaw, label.gripper]);
@@ -113,6 +114,12 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
     }
     obs = result.observation;
   }
+}
+
+/** What the expert knows of the robot: public facts of the task's hardware and control loop. */
+export function robotOf(env: GraspEnv): RobotInfo {
+  const { gripper, control } = env.task.spec;
+  return { controlHz: control.controlHz, maxOpening: gripper.maxOpening, maxSpeed: gripper.maxSpeed, maxYawRate: gripper.maxYawRate };
 }
 
 /**

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadEncoderManifest, type EncoderManifest } from '../config/index.js';
 import { InputError } from '../core/index.js';
-import type { Frame } from '../render/index.js';
+import type { SensorFrame } from '../render/index.js';
 import { checkSession } from './checkSession.js';
 
 /** One thread and sequential execution: the same input gives the same bits. */
@@ -58,14 +58,14 @@ export class FeatureEncoder {
   }
 
   /** Features of a frame, with an optional mask channel (zeros without one). */
-  async encode(frame: Frame, mask: Uint8Array | null = null): Promise<Float32Array> {
+  async encode(frame: SensorFrame, mask: Uint8Array | null = null): Promise<Float32Array> {
     this.fill(frame, mask);
     const tensor = new ort.Tensor('float32', this.input, this.manifest.input.shape);
     const out = await this.session.run({ [this.manifest.input.name]: tensor });
     return Float32Array.from(out[this.manifest.output.name].data as Float32Array);
   }
 
-  private fill(frame: Frame, mask: Uint8Array | null): void {
+  private fill(frame: SensorFrame, mask: Uint8Array | null): void {
     const [h, w] = this.size;
     const plane = h * w;
     const maxDepth = this.manifest.maxDepth;

@@ -1,4 +1,4 @@
-import type { Frame } from '../render/index.js';
+import type { SensorFrame } from '../render/index.js';
 import type { Box } from './Box.js';
 
 /** One frame's answer of a promptable video tracker. */
@@ -15,15 +15,20 @@ export interface TrackResult {
   descriptor: Float32Array;
   /** The answer comes from memory: the object was not seen in this frame. */
   fromMemory: boolean;
+  /**
+   * Every object in view, class-agnostic (SAM's "everything"), when the tracker's image encoder
+   * gives it: 1 on objects, 0 on the bin, the floor and the hand; H x W.
+   */
+  foreground?: Uint8Array;
 }
 
 /**
  * SAM2's video interface: prompted once with a box on the first frame, then asked frame by frame,
  * keeping a memory bank of recent frames that carries the object through frames where it cannot
- * be seen. Async because real trackers run models.
+ * be seen. It is given sensor frames only (RGB and depth). Async because real trackers run models.
  */
 export interface PromptableTracker {
   readonly name: string;
-  init(frame: Frame, box: Box): Promise<TrackResult>;
-  track(frame: Frame): Promise<TrackResult>;
+  init(frame: SensorFrame, box: Box): Promise<TrackResult>;
+  track(frame: SensorFrame): Promise<TrackResult>;
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadSam2Manifest, type Sam2Manifest, type Sam2Module } from '../config/index.js';
 import { InputError } from '../core/index.js';
-import type { Frame } from '../render/index.js';
+import type { SensorFrame } from '../render/index.js';
 import { boxProblem, boxWhere, type Box } from './Box.js';
 import { checkSession, type TensorSpec } from './checkSession.js';
 import { DETERMINISTIC_SESSION } from './FeatureEncoder.js';
@@ -24,15 +24,15 @@ const BOX_LABELS = [2, 3];
 const PADDING_LABEL = -1;
 
 /**
- * The real SAM2 video tracker through onnxruntime-node, for users who bring exported weights (none
- * can be downloaded here). It runs the four-module split of the common public exporters, wired by
- * a manifest (see Sam2Manifest): per frame, the image encoder; then memory attention over the bank
- * (skipped on the prompt frame); the image decoder, prompted with the box's two corners on the
+ * A learned promptable video tracker in SAM2's four-module split, through onnxruntime-node: the
+ * harness's own (`learned`, assets/models/tracker) or the real SAM2 for users who bring exported
+ * weights (none can be downloaded here). It runs the split of the common public exporters, wired
+ * by a manifest (see Sam2Manifest): per frame, the image encoder; then memory attention over the
+ * bank (skipped on the prompt frame); the image decoder, prompted with the box's two corners on the
  * first frame only; and the memory encoder, whose output joins the bank (the prompt frame is kept
- * for good, the recent frames roll).
+ * for good, the recent frames roll). It reads the frame's RGB only.
  */
 export class Sam2OnnxTracker implements PromptableTracker {
-  readonly name = 'sam2';
   private prompt: MemoryEntry | null = null;
   private recent: MemoryEntry[] = [];
   private box: Box | null = null;
@@ -41,24 +41,44 @@ export class Sam2OnnxTracker implements PromptableTracker {
   private constructor(
     private readonly manifest: Sam2Manifest,
     private readonly sessions: Record<Sam2Module, ort.InferenceSession>,
+    /** `learned` for the harness's own tracker, `sam2:<name>` for any other export. */
+    readonly name: string,
   ) {}
 
   /** Loads the four modules and checks their tensors against the manifest. */
   static async load(manifestPath: string): Promise<Sam2OnnxTracker> {
     const manifest = loadSam2Manifest(manifestPath);
+    const s = manifest.imageSize;
+    const image = manifest.modules.imageEncoder.inputs.image.shape;
+    if (image.join() !== `1,3,${s},${s}`) {
+      throw new InputError(manifestPath, `modules.imageEncoder.inputs.image: shape [${image.join(', ')}], but imageSize ${s} and RGB need [1, 3, ${s}, ${s}]`);
+    }
     const sessions = {} as Record<Sam2Module, ort.InferenceSession>;
     for (const [role, spec] of Object.entries(manifest.modules) as [Sam2Module, Sam2Manifest['modules'][Sam2Module]][]) {
       const file = resolve(dirname(manifestPath), spec.file);
       if (!existsSync(file)) throw new InputError(manifestPath, `modules.${role}.file: ${file} does not exist`);
-      sessions[role] = await ort.InferenceSession.create(file, DETERMINISTIC_SESSION);
+      sessions[role] = await openSession(file);
       checkSession(sessions[role], file, specs(spec.inputs), specs(spec.outputs));
     }
-    return new Sam2OnnxTracker(manifest, sessions);
+    const name = manifest.name === 'learned' ? 'learned' : `sam2:${manifest.name ?? basename(manifestPath, '.json')}`;
+    return new Sam2OnnxTracker(manifest, sessions, name);
   }
 
   /** A tracker with an empty memory that shares this one's loaded modules (sessions hold no state). */
   fresh(): Sam2OnnxTracker {
-    return new Sam2OnnxTracker(this.manifest, this.sessions);
+    return new Sam2OnnxTracker(this.manifest, this.sessions, this.name);
+  }
+
+  /** Its image encoder also segments every object in view (a `foreground` output). */
+  get segmentsForeground(): boolean {
+    return this.manifest.modules.imageEncoder.outputs.foreground !== undefined;
+  }
+
+  /** The class-agnostic foreground of a frame, from the image encoder alone (no memory involved). */
+  async foreground(frame: SensorFrame): Promise<Uint8Array> {
+    if (!this.segmentsForeground) throw new Error(`${this.name}: its image encoder has no foreground output`);
+    const image = await this.run('imageEncoder', { image: this.preprocess(frame) });
+    return this.upsampled(image.foreground, frame).mask;
   }
 
   /** Frames in the memory bank now, the prompt frame included. */
@@ -66,7 +86,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     return (this.prompt ? 1 : 0) + this.recent.length;
   }
 
-  async init(frame: Frame, box: Box): Promise<TrackResult> {
+  async init(frame: SensorFrame, box: Box): Promise<TrackResult> {
     const problem = boxProblem(box, frame.width, frame.height);
     if (problem) throw new InputError('prompt box', problem);
     this.prompt = null;
@@ -76,7 +96,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     return this.track(frame);
   }
 
-  async track(frame: Frame): Promise<TrackResult> {
+  async track(frame: SensorFrame): Promise<TrackResult> {
     const m = this.manifest.modules;
     const image = await this.run('imageEncoder', { image: this.preprocess(frame) });
     const first = this.prompt === null;
@@ -90,7 +110,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     const memory = await this.run('memoryEncoder', { maskForMem: decoded.maskForMem, pixFeat: image.pixFeat });
     this.remember({ features: memory.maskmemFeatures, posEnc: memory.maskmemPosEnc ?? null, pointer: decoded.objectPointer }, first);
 
-    const { mask, score } = this.postprocess(decoded.predMask, frame);
+    const { mask, score } = this.upsampled(decoded.predMask, frame);
     const blind = isBlackedOut(frame);
     // On a blacked-out frame the colours and depths under the mask are gone: keep the last ones.
     const descriptor = maskDescriptor(frame, mask, score, blind);
@@ -103,6 +123,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
       embedding: Float32Array.from(decoded.objectPointer.data as Float32Array),
       descriptor,
       fromMemory: blind,
+      foreground: image.foreground ? this.upsampled(image.foreground, frame).mask : undefined,
     };
   }
 
@@ -133,7 +154,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
   }
 
   /** The box's corners on the prompt frame, scaled to the encoder's image; a padding point after. */
-  private pointInputs(first: boolean, frame: Frame): Tensors {
+  private pointInputs(first: boolean, frame: SensorFrame): Tensors {
     const s = this.manifest.imageSize;
     const b = this.box!;
     const coords = first
@@ -155,7 +176,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
   }
 
   /** Bilinear resize to the encoder's square size, then ImageNet normalisation, NCHW. */
-  private preprocess(frame: Frame): ort.Tensor {
+  private preprocess(frame: SensorFrame): ort.Tensor {
     const s = this.manifest.imageSize;
     const { mean, std } = this.manifest;
     const out = new Float32Array(3 * s * s);
@@ -175,19 +196,27 @@ export class Sam2OnnxTracker implements PromptableTracker {
     return new ort.Tensor('float32', out, [1, 3, s, s]);
   }
 
-  /** The predicted mask's logits (last two dims), resampled to the frame and thresholded. */
-  private postprocess(pred: ort.Tensor, frame: Frame): { mask: Uint8Array; score: number } {
-    const dims = pred.dims;
+  /**
+   * Mask logits (their last two dims) upsampled bilinearly to the frame (pixel centres aligned, as
+   * PyTorch's `align_corners=False`) and thresholded; the score is the mean probability inside.
+   */
+  private upsampled(logits: ort.Tensor, frame: SensorFrame): { mask: Uint8Array; score: number } {
+    const dims = logits.dims;
     const h = dims[dims.length - 2];
     const w = dims[dims.length - 1];
-    const logits = pred.data as Float32Array;
+    const data = logits.data as Float32Array;
     const mask = new Uint8Array(frame.width * frame.height);
+    const rows = sampleGrid(h, frame.height);
+    const cols = sampleGrid(w, frame.width);
     let sum = 0;
     let n = 0;
     for (let y = 0; y < frame.height; y++) {
-      const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / frame.height));
+      const { i0: y0, i1: y1, t: ty } = rows[y];
       for (let x = 0; x < frame.width; x++) {
-        const logit = logits[sy * w + Math.min(w - 1, Math.floor(((x + 0.5) * w) / frame.width))];
+        const { i0: x0, i1: x1, t: tx } = cols[x];
+        const top = data[y0 * w + x0] * (1 - tx) + data[y0 * w + x1] * tx;
+        const bottom = data[y1 * w + x0] * (1 - tx) + data[y1 * w + x1] * tx;
+        const logit = top * (1 - ty) + bottom * ty;
         if (logit > this.manifest.maskThreshold) {
           mask[y * frame.width + x] = 1;
           sum += 1 / (1 + Math.exp(-logit));
@@ -196,6 +225,24 @@ export class Sam2OnnxTracker implements PromptableTracker {
       }
     }
     return { mask, score: n ? sum / n : 0 };
+  }
+}
+
+/** For each of `size` output pixels, the two source cells and the weight of the second (align_corners=False). */
+function sampleGrid(source: number, size: number): { i0: number; i1: number; t: number }[] {
+  return Array.from({ length: size }, (_, i) => {
+    const f = Math.max(0, ((i + 0.5) * source) / size - 0.5);
+    const i0 = Math.min(source - 1, Math.floor(f));
+    return { i0, i1: Math.min(source - 1, i0 + 1), t: f - i0 };
+  });
+}
+
+/** Opens a module; a file that is not a readable ONNX model is the user's error, named. */
+async function openSession(file: string): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(file, DETERMINISTIC_SESSION);
+  } catch (err) {
+    throw new InputError(file, `not a loadable ONNX model (${String((err as Error).message ?? err).split('\n')[0]})`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { pixelToWorld, SEGMENT_IDS, type CameraModel, type Frame } from '../render/index.js';
+import { pixelToWorld, type CameraModel, type SensorFrame } from '../render/index.js';
 import type { Box } from './Box.js';
 import type { FeatureEncoder } from './FeatureEncoder.js';
 import { DESCRIPTOR_SIZE, isBlackedOut, maskDescriptor } from './maskDescriptor.js';
@@ -41,12 +41,14 @@ export function conditionedLength(encoder: FeatureEncoder): number {
 }
 
 /**
- * The policy's input for one frame. `camera` is the frame's calibrated camera: with it, a mask
- * and the depth image give the masked objects' geometry in the world (`objectGeometry`). When the
- * frame was taken away, the tracker's memory still places the object: the descriptor's
- * extrapolated centroid at its last depth becomes the world point, without a yaw or width.
+ * The policy's input for one frame, from sensors alone. `foreground` is every object in view as a
+ * class-agnostic segmenter finds it (the scene token's mask); `camera` is the frame's calibrated
+ * camera: with it, a mask and the depth image give the masked objects' geometry in the world
+ * (`objectGeometry`). When the frame was taken away, the tracker's memory still places the object:
+ * the descriptor's extrapolated centroid at its last depth becomes the world point, without a yaw
+ * or width.
  */
-export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: Frame, track: TrackResult | null, camera?: CameraModel): Promise<Float32Array> {
+export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: SensorFrame, track: TrackResult | null, foreground: Uint8Array, camera?: CameraModel): Promise<Float32Array> {
   const out = new Float32Array(conditionedLength(encoder));
   const tracked = mode === 'tracker' && track ? track : null;
   // A blacked-out frame stays black: the box is drawn into the camera image the policy loses.
@@ -54,7 +56,6 @@ export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEn
   const seen = drawn ? withBox(frame, drawn) : frame;
   const grid = await encoder.encode(seen, tracked?.mask ?? null);
   out.set(grid);
-  const foreground = foregroundMask(frame);
   const sceneGeometry = camera ? objectGeometry(frame, foreground, camera) : null;
   out.set(maskToken(grid, encoder, frame, foreground, maskDescriptor(frame, foreground, 1, false), sceneGeometry), encoder.length);
   if (tracked) {
@@ -68,7 +69,7 @@ export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEn
   return out;
 }
 
-function maskToken(grid: Float32Array, encoder: FeatureEncoder, frame: Frame, mask: Uint8Array, descriptor: Float32Array, geometry: Float32Array | null): Float32Array {
+function maskToken(grid: Float32Array, encoder: FeatureEncoder, frame: SensorFrame, mask: Uint8Array, descriptor: Float32Array, geometry: Float32Array | null): Float32Array {
   const token = new Float32Array(maskTokenLength(encoder));
   const channels = encoder.manifest.grid[0];
   token.set(maskedPool(grid, encoder.manifest.grid, mask, frame.width, frame.height));
@@ -77,15 +78,8 @@ function maskToken(grid: Float32Array, encoder: FeatureEncoder, frame: Frame, ma
   return token;
 }
 
-/** Pixels of every object in view (not the floor, the bin or the gripper) with a depth: none in a blacked-out frame. */
-function foregroundMask(frame: Frame): Uint8Array {
-  const mask = new Uint8Array(frame.ids.length);
-  for (let i = 0; i < mask.length; i++) mask[i] = frame.ids[i] >= SEGMENT_IDS.objectBase && frame.depth[i] > 0 ? 1 : 0;
-  return mask;
-}
-
 /** The tracker's remembered object as a world point: its extrapolated centroid at its last depth. */
-function rememberedPoint(frame: Frame, track: TrackResult, camera: CameraModel): Float32Array {
+function rememberedPoint(frame: SensorFrame, track: TrackResult, camera: CameraModel): Float32Array {
   const point = new Float32Array(GEOMETRY_SIZE);
   const [cx, cy, , , area, , , depth] = track.descriptor;
   if (area > 0 && depth > 0) point.set(pixelToWorld(camera, cx * frame.width - 0.5, cy * frame.height - 0.5, depth));
@@ -93,12 +87,12 @@ function rememberedPoint(frame: Frame, track: TrackResult, camera: CameraModel):
 }
 
 /** A box's pixel columns [x0, x1) and rows [y0, y1), clipped to the frame. */
-function pixelBounds(frame: Frame, box: Box): [number, number, number, number] {
+function pixelBounds(frame: SensorFrame, box: Box): [number, number, number, number] {
   return [Math.max(0, Math.floor(box.x0)), Math.min(frame.width, Math.ceil(box.x1)), Math.max(0, Math.floor(box.y0)), Math.min(frame.height, Math.ceil(box.y1))];
 }
 
 /** The pixels inside a box, as a mask. */
-function boxRegion(frame: Frame, box: Box): Uint8Array {
+function boxRegion(frame: SensorFrame, box: Box): Uint8Array {
   const mask = new Uint8Array(frame.width * frame.height);
   const [x0, x1, y0, y1] = pixelBounds(frame, box);
   for (let y = y0; y < y1; y++) mask.fill(1, y * frame.width + x0, y * frame.width + x1);
@@ -106,7 +100,7 @@ function boxRegion(frame: Frame, box: Box): Uint8Array {
 }
 
 /** A copy of the frame with a box outline drawn into its RGB. */
-export function withBox(frame: Frame, box: Box): Frame {
+export function withBox(frame: SensorFrame, box: Box): SensorFrame {
   const rgb = frame.rgb.slice();
   const [x0, x1, y0, y1] = pixelBounds(frame, box);
   for (let y = y0; y < y1; y++) {

@@ -1,7 +1,8 @@
 export { type Box, boxArea, boxIou, boxWhere, clipBox, boxProblem } from './Box.js';
 export { type Detector, type DetectorNoise, IdsDetector } from './Detector.js';
 export { type PromptableTracker, type TrackResult } from './PromptableTracker.js';
-export { SimulatedSam2, DEFAULT_SIM_SAM2, SIM_EMBEDDING_SIZE, type SimulatedSam2Options } from './SimulatedSam2.js';
+export { OracleTracker, DEFAULT_ORACLE_TRACKER, ORACLE_EMBEDDING_SIZE, type OracleTrackerOptions } from './OracleTracker.js';
+export { loadPerception, oracleForeground, type Perception, type TrueSceneFrame } from './Perception.js';
 export { OnnxGraphBuilder } from './OnnxGraphBuilder.js';
 export { maskDescriptor, isBlackedOut, DESCRIPTOR_SIZE } from './maskDescriptor.js';
 export { FeatureEncoder, DETERMINISTIC_SESSION } from './FeatureEncoder.js';
@@ -9,5 +10,5 @@ export { checkSession, type TensorSpec } from './checkSession.js';
 export { conditionedFeatures, conditionedLength, maskTokenLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
 export { objectGeometry, GEOMETRY_SIZE } from './objectGeometry.js';
 export { Sam2OnnxTracker } from './Sam2OnnxTracker.js';
-export { parseTrackerChoice, formatTrackerChoice, trackerFactory, type TrackerChoice } from './trackerChoice.js';
+export { parseTrackerChoice, formatTrackerChoice, DEFAULT_TRACKER, type TrackerChoice } from './trackerChoice.js';
 export { promptFor } from './promptFor.js';

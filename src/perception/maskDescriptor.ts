@@ -1,5 +1,5 @@
 import { narrowestSpan, type Point2 } from '../core/index.js';
-import type { Frame } from '../render/index.js';
+import type { SensorFrame } from '../render/index.js';
 
 /** Length of `maskDescriptor`'s output. */
 export const DESCRIPTOR_SIZE = 15;
@@ -11,7 +11,7 @@ export const DESCRIPTOR_SIZE = 15;
  * the mask; colour the mean RGB in [0, 1]; φ the direction of the mask's narrowest width, modulo a
  * quarter turn: what tells a parallel gripper how a cube is turned. Zeros for an empty mask.
  */
-export function maskDescriptor(frame: Frame, mask: Uint8Array, score: number, fromMemory: boolean): Float32Array {
+export function maskDescriptor(frame: SensorFrame, mask: Uint8Array, score: number, fromMemory: boolean): Float32Array {
   const w = frame.width;
   let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, sd = 0, dn = 0, r = 0, g = 0, b = 0;
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
@@ -52,7 +52,7 @@ function narrowestDirection(mask: Uint8Array, width: number): number {
 }
 
 /** A frame the occlusion took away: every depth is zero (a rendered frame never has depth 0). */
-export function isBlackedOut(frame: Frame): boolean {
+export function isBlackedOut(frame: SensorFrame): boolean {
   const d = frame.depth;
   for (let i = 0; i < d.length; i += 97) if (d[i] !== 0) return false;
   return d.every((v) => v === 0);

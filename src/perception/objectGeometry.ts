@@ -1,5 +1,5 @@
 import { narrowestSpan } from '../core/index.js';
-import { pixelToWorld, type CameraModel, type Frame } from '../render/index.js';
+import { pixelToWorld, type CameraModel, type SensorFrame } from '../render/index.js';
 
 /** Length of `objectGeometry`'s output. */
 export const GEOMETRY_SIZE = 6;
@@ -19,7 +19,7 @@ const DIRECTIONS = 18;
  * sees whole, so its centre is the object's centre without the bias of the sides the camera
  * happens to see. Null when no mask pixel has a depth (a blacked-out frame).
  */
-export function objectGeometry(frame: Frame, mask: Uint8Array, camera: CameraModel): Float32Array | null {
+export function objectGeometry(frame: SensorFrame, mask: Uint8Array, camera: CameraModel): Float32Array | null {
   const points: [number, number, number][] = [];
   for (let i = 0; i < mask.length; i++) {
     const d = frame.depth[i];

@@ -34,6 +34,10 @@ export class EnsembledPolicy implements Policy {
     return this.inner.privileged;
   }
 
+  get perception(): string | undefined {
+    return this.inner.perception;
+  }
+
   get prompted(): boolean | undefined {
     return this.inner.prompted;
   }

@@ -1,5 +1,6 @@
-import type { EpisodeKey } from '../core/index.js';
-import type { Action, Observation, PrivilegedState } from '../env/index.js';
+import type { Rng } from '../core/index.js';
+import type { Action, Env, Observation, PerCamera, PrivilegedState } from '../env/index.js';
+import type { Frame } from '../render/index.js';
 import type { Box } from '../perception/index.js';
 
 /** What every policy may know of the robot: public facts of the hardware and the control loop. */
@@ -11,12 +12,31 @@ export interface RobotInfo {
   maxYawRate: number;
 }
 
+/**
+ * The ground-truth channel: the scene's true state and the true frames (segment ids included) of
+ * the current step. Only policies that declare `privileged` get it: the scripted expert, and
+ * policies whose perception is an oracle.
+ */
+export interface GroundTruth {
+  state(): PrivilegedState;
+  frames(): PerCamera<Frame>;
+}
+
+/** The env's ground-truth channel, for the policies that declare `privileged`. */
+export function groundTruthOf(env: Env): GroundTruth {
+  return { state: () => env.privileged(), frames: () => env.trueFrames() };
+}
+
 /** Handed to a policy at the start of each episode. */
 export interface PolicyContext {
-  key: EpisodeKey;
   robot: RobotInfo;
-  /** The scene's true state, given only to policies that declare `privileged` (the expert). */
-  privileged?: () => PrivilegedState;
+  /**
+   * The policy's own random stream for this episode (a tracker's noise, a sampler's draws): seeded
+   * from the episode's scene, so every run replays it, but opaque: it does not name the episode.
+   */
+  rng: Rng;
+  /** Given only to policies that declare `privileged`. */
+  groundTruth?: GroundTruth;
   /** The detector's box around the target in the t = 0 scene frame, for policies that declare `prompted`. */
   prompt?: Box;
 }
@@ -28,8 +48,10 @@ export interface PolicyContext {
  */
 export interface Policy {
   readonly name: string;
-  /** Reads privileged state: only the scripted expert may. */
+  /** Reads the ground-truth channel: the scripted expert, and policies with an oracle perception. */
   readonly privileged: boolean;
+  /** What perceives for it, for the results' `perception` column: `learned`, `oracle`, `sam2:<name>`, or empty. */
+  readonly perception?: string;
   /** Needs a prompt box at t = 0; without one the episode fails as `no_prompt`. */
   readonly prompted?: boolean;
   reset(ctx: PolicyContext, first: Observation): void | Promise<void>;

@@ -1,7 +1,7 @@
-export type { Policy, PolicyContext, RobotInfo } from './Policy.js';
+export { groundTruthOf, type GroundTruth, type Policy, type PolicyContext, type RobotInfo } from './Policy.js';
 export { ScriptedExpert } from './expert/ScriptedExpert.js';
 export { planGrasp, type GraspPlan } from './expert/planGrasp.js';
 export { createPolicy, policyNames, LEARNED_POLICIES, type PolicyOptions } from './registry.js';
 export { TemporalEnsembler } from './TemporalEnsembler.js';
 export { EnsembledPolicy, type ExecutionOptions } from './EnsembledPolicy.js';
-export { OnnxChunkPolicy, type MakeTracker } from './onnx/OnnxChunkPolicy.js';
+export { OnnxChunkPolicy } from './onnx/OnnxChunkPolicy.js';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { InputError } from '../core/index.js';
 import { EnsembledPolicy } from './EnsembledPolicy.js';
 import { ScriptedExpert } from './expert/ScriptedExpert.js';
-import { OnnxChunkPolicy, type MakeTracker } from './onnx/OnnxChunkPolicy.js';
+import type { Perception } from '../perception/index.js';
+import { OnnxChunkPolicy } from './onnx/OnnxChunkPolicy.js';
 import type { Policy } from './Policy.js';
 
 /** The paper's learned policies, shipped as `<name>.json` + `<name>.onnx` in the models folder. */
@@ -12,8 +13,8 @@ export const LEARNED_POLICIES = ['act', 'act-cvae', 'act-condition', 'sam2grasp'
 export interface PolicyOptions {
   /** Folder of the shipped heads (assets/models). */
   modelsDir: string;
-  /** Makes the tracker a prompted policy uses (from `--tracker`). */
-  makeTracker: MakeTracker;
+  /** What learned policies perceive with (from `--tracker`), loaded only when one is made. */
+  perception: () => Promise<Perception>;
   /** The task's control rate; a head trained at another one is refused. */
   controlHz: number;
 }
@@ -35,6 +36,6 @@ export async function createPolicy(name: string, options: PolicyOptions, where =
   if (!name.startsWith('onnx:') && !existsSync(manifest)) {
     throw new InputError(where, `unknown policy "${name}" (known: ${policyNames(options.modelsDir).join(', ')}, or onnx:path/to/manifest.json)`);
   }
-  const policy = await OnnxChunkPolicy.load(manifest, options.makeTracker, options.controlHz);
+  const policy = await OnnxChunkPolicy.load(manifest, await options.perception(), options.controlHz);
   return new EnsembledPolicy(policy, policy.manifest.execution);
 }

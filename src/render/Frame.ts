@@ -1,17 +1,39 @@
 /**
- * One camera image, in one pass: colour, metric depth and instance ids, row-major from the top
- * left. A renderer reuses its Frame's buffers: a frame is valid until that renderer's next
- * `render`, so copy (`cloneFrame`) what you keep.
+ * What a camera gives a robot: colour and metric depth, row-major from the top left. This is all a
+ * policy sees of a frame.
  */
-export interface Frame {
+export interface SensorFrame {
   readonly width: number;
   readonly height: number;
   /** sRGB, 8 bits per channel, H x W x 3. */
   readonly rgb: Uint8Array;
-  /** Metres along the camera's optical axis; +Infinity where nothing is hit. H x W. */
+  /** Metres along the camera's optical axis; +Infinity where nothing is hit, 0 where the frame was blacked out. H x W. */
   readonly depth: Float32Array;
+}
+
+/**
+ * One rendered image, in one pass: the sensor data and the instance ids, which are ground truth
+ * (for metrics, the expert, the detector, debug pictures, training labels and oracles; never a
+ * policy's input). A renderer reuses its Frame's buffers: a frame is valid until that renderer's
+ * next `render`, so copy (`cloneFrame`) what you keep.
+ */
+export interface Frame extends SensorFrame {
   /** Segment ids (see SEGMENT_IDS), H x W. */
   readonly ids: Uint16Array;
+}
+
+/** The sensor part of a frame, sharing its buffers: an object that has no `ids` at all. */
+export function sensorView(frame: SensorFrame): SensorFrame {
+  return { width: frame.width, height: frame.height, rgb: frame.rgb, depth: frame.depth };
+}
+
+export function createSensorFrame(width: number, height: number): SensorFrame {
+  const n = width * height;
+  return { width, height, rgb: new Uint8Array(n * 3), depth: new Float32Array(n) };
+}
+
+export function cloneSensorFrame(frame: SensorFrame): SensorFrame {
+  return { width: frame.width, height: frame.height, rgb: frame.rgb.slice(), depth: frame.depth.slice() };
 }
 
 export function createFrame(width: number, height: number): Frame {

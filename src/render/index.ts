@@ -1,4 +1,4 @@
-export { type Frame, type Intrinsics, type CameraModel, createFrame, cloneFrame, pixelToWorld } from './Frame.js';
+export { type Frame, type SensorFrame, type Intrinsics, type CameraModel, createFrame, createSensorFrame, cloneFrame, cloneSensorFrame, sensorView, pixelToWorld } from './Frame.js';
 export { type FrameRenderer, type RenderInfo } from './FrameRenderer.js';
 export { SoftwareRenderer, DEFAULT_LIGHTING, intrinsicsOf, segmentIdOf, type Lighting } from './SoftwareRenderer.js';
 export { SEGMENT_IDS, objectSegmentId } from './segmentIds.js';

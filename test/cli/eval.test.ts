@@ -34,7 +34,7 @@ describe('sam2grasp eval', () => {
 
   it('runs under occlusion with a tracking probe, and records the probe in every row', async () => {
     const out = join(dir, 'occluded');
-    const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', '3', '--occlusion', '0.4', '--occlusion-mode', 'windows:3', '--tracker', 'sim', '--out', out]);
+    const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', '3', '--occlusion', '0.4', '--occlusion-mode', 'windows:3', '--tracker', 'oracle', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
     const { records } = await readCsv(join(out, 'episodes.csv'));
     for (const r of records) {
@@ -42,7 +42,7 @@ describe('sam2grasp eval', () => {
       expect(Number(r.prompt_iou)).toBeGreaterThan(0.3);
       expect(Number(r.track_iou)).toBeGreaterThan(0.2);
     }
-    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).tracker).toBe('sim');
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).tracker).toBe('oracle');
   });
 });
 
@@ -84,7 +84,7 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
     ['a huge resolution', ['--task', task('huge-res', { ...cubes, cameras: { scene: { height: 4096 } } })], /huge-res\.json: cameras\.scene\.height: Too big: expected number to be <=1024 \(got 4096\)/],
     ['an occlusion level of 1', ['--task', 'cubes', '--occlusion', '1'], /--occlusion: must be at least 0 and below 1, got 1/],
     ['a malformed occlusion mode', ['--task', 'cubes', '--occlusion', '0.2', '--occlusion-mode', 'windows'], /--occlusion-mode: expected frames, windows:L or distractor:L/],
-    ['an unknown tracker', ['--task', 'cubes', '--tracker', 'sam3'], /--tracker: expected sim or sam2:path\/to\/manifest\.json, got "sam3"/],
+    ['an unknown tracker', ['--task', 'cubes', '--tracker', 'sam3'], /--tracker: expected learned, oracle or sam2:path\/to\/manifest\.json, got "sam3"/],
     ['a SAM2 manifest that does not exist', ['--task', 'cubes', '--tracker', 'sam2:/nowhere/sam2.json'], /\/nowhere\/sam2\.json: no such file/],
     ['a field of view out of range', ['--task', task('fov', { ...cubes, cameras: { scene: { fov: 179 } } })], /fov\.json: cameras\.scene\.fov: Too big: expected number to be <=150 \(got 179\)/],
   ])('%s', (_, args, message) => {

@@ -43,7 +43,7 @@ describe('OcclusionWrapper', () => {
     expect(Math.abs(flags.filter(Boolean).length / flags.length - 0.4)).toBeLessThan(0.05);
   });
 
-  it('hands the policy black RGB and depth on occluded steps, keeps the true ids, and leaves others alone', () => {
+  it('hands the policy black RGB and depth and no ids on occluded steps, keeps the true ids on the ground-truth channel, and leaves others alone', () => {
     const wrapper = new OcclusionWrapper(base, 0.5, { kind: 'frames' });
     let { observation } = wrapper.reset(key(3, 0.5));
     expect(wrapper.isOccluded(0)).toBe(false); // the prompt's frame
@@ -54,7 +54,8 @@ describe('OcclusionWrapper', () => {
       if (wrapper.isOccluded(t)) {
         expect(frame.rgb.every((v) => v === 0)).toBe(true);
         expect(frame.depth.every((v) => v === 0)).toBe(true);
-        expect(frame.ids.some((v) => v >= 16)).toBe(true);
+        expect('ids' in frame).toBe(false);
+        expect(wrapper.trueFrames().scene.ids.some((v) => v >= 16)).toBe(true);
         checked.black++;
       } else {
         expect(frame.rgb.some((v) => v > 0)).toBe(true);
@@ -84,8 +85,8 @@ describe('OcclusionWrapper', () => {
     const target = objectSegmentId(info.target);
     const seen: { occluded: boolean; pixels: number }[] = [];
     for (let t = 1; t <= 30; t++) {
-      const { observation } = wrapper.step(hover);
-      seen.push({ occluded: wrapper.isOccluded(t), pixels: observation.frames.scene.ids.filter((v) => v === target).length });
+      wrapper.step(hover);
+      seen.push({ occluded: wrapper.isOccluded(t), pixels: wrapper.trueFrames().scene.ids.filter((v) => v === target).length });
     }
     const during = seen.filter((s) => s.occluded).map((s) => s.pixels);
     const outside = seen.filter((s) => !s.occluded).map((s) => s.pixels);

@@ -18,9 +18,21 @@ const GOLDEN_FRAMES = { scene: '157d6b651b147db5', wrist: 'd939147951803aab' };
 
 describe('observation frames', () => {
   it('pins the t = 0 frames of a fixed episode (golden hashes)', () => {
-    const { observation } = env.reset(key(0));
-    const hashes = { scene: frameHash(observation.frames.scene), wrist: frameHash(observation.frames.wrist) };
+    env.reset(key(0));
+    const truth = env.trueFrames();
+    const hashes = { scene: frameHash(truth.scene), wrist: frameHash(truth.wrist) };
     expect(hashes).toEqual(GOLDEN_FRAMES);
+  });
+
+  it('gives the policy sensors only: RGB and depth, the same bytes as the ground truth renders, and no ids', () => {
+    const { observation } = env.reset(key(0));
+    const truth = env.trueFrames();
+    for (const camera of ['scene', 'wrist'] as const) {
+      const frame = observation.frames[camera];
+      expect(Object.keys(frame).sort()).toEqual(['depth', 'height', 'rgb', 'width']);
+      expect(frame.rgb).toEqual(truth[camera].rgb);
+      expect(frame.depth).toEqual(truth[camera].depth);
+    }
   });
 
   it('shows the wrist camera the target between the fingers just before they close', async () => {
@@ -30,7 +42,8 @@ describe('observation frames', () => {
       await runEpisode(env, new ScriptedExpert(), key(index, 1, 1), {
         onStep(obs: Observation, gripper: number) {
           if (seen || gripper < CLOSING_COMMAND) return;
-          const frame = obs.frames.wrist;
+          void obs;
+          const frame = env.trueFrames().wrist;
           const id = objectSegmentId(info.target);
           // The row through the target's pixels: gripper pixels must flank them on both sides.
           let sum = 0, n = 0;
@@ -57,7 +70,7 @@ describe('observation frames', () => {
     const { observation, info } = env.reset(key(4));
     expect(info.targetPixels).toBeGreaterThanOrEqual(20);
     expect(info.targetVisible).toBeGreaterThan(0.5);
-    const frame = observation.frames.scene;
+    const frame = { ...observation.frames.scene, ids: env.trueFrames().scene.ids };
     const id = objectSegmentId(info.target);
     const i = frame.ids.indexOf(id);
     const [x, y] = pixelToWorld(observation.cameras.scene, i % frame.width, Math.floor(i / frame.width), frame.depth[i]);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTask, modelsDir, policyFor, runEpisode } from '../../src/bench/index.js';
+import { learnedTrackerManifest, loadPerception, loadTask, modelsDir, policyFor, runEpisode } from '../../src/bench/index.js';
 import { GraspEnv } from '../../src/env/index.js';
 import { buildHeadOnnx, cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_START_SPREAD, DemoStore, readCache, shipHead, startPose, trainHead, DEFAULT_TRAINING, DEMO_INDEX_BASE } from '../../src/learn/index.js';
 import { tempDir } from '../cli/helpers.js';
@@ -41,7 +41,9 @@ describe('collect, cache, train, export, evaluate (a tiny run)', () => {
 
   it('caches one feature row per step and mode, and trains, exports and evaluates a head', async () => {
     const cacheDir = join(work, 'cache');
-    const index = await cacheFeatures(store, task, join(modelsDir(), 'encoder.json'), cacheDir, DEFAULT_OCCLUDED_SHARE);
+    const perception = await loadPerception({ kind: 'learned' }, task.spec, learnedTrackerManifest());
+    const index = await cacheFeatures(store, task, join(modelsDir(), 'encoder.json'), perception, cacheDir, DEFAULT_OCCLUDED_SHARE);
+    expect(index.perception).toBe('learned');
     const rows = index.demos.reduce((n, d) => n + d.rows, 0);
     expect(readCache(cacheDir, 'tracker').features.length).toBe(rows * index.featureLength);
 

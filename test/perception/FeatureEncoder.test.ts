@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadTask } from '../../src/bench/index.js';
 import { sha256Hex } from '../../src/core/index.js';
 import { GraspEnv } from '../../src/env/index.js';
-import { conditionedFeatures, conditionedLength, FeatureEncoder, IdsDetector, maskTokenLength, objectGeometry, SimulatedSam2, withBox } from '../../src/perception/index.js';
+import { conditionedFeatures, conditionedLength, FeatureEncoder, IdsDetector, maskTokenLength, objectGeometry, OracleTracker, oracleForeground, withBox } from '../../src/perception/index.js';
 import { objectSegmentId } from '../../src/render/index.js';
 import { Rng } from '../../src/core/index.js';
 import { buildEncoder } from '../../scripts/buildEncoder.js';
@@ -31,30 +31,34 @@ describe('FeatureEncoder', () => {
     const { observation, info } = env.reset(key);
     const frame = observation.frames.scene;
     const camera = observation.cameras.scene;
-    const box = new IdsDetector(env.task.spec.perception.detector, new Rng('golden')).detect(frame, objectSegmentId(info.target))!;
-    const tracker = new SimulatedSam2(new Rng('golden-tracker'));
+    const truth = () => env.trueFrames().scene;
+    const box = new IdsDetector(env.task.spec.perception.detector, new Rng('golden')).detect(truth(), objectSegmentId(info.target))!;
+    const tracker = new OracleTracker(new Rng('golden-tracker'), truth);
     const track = await tracker.init(frame, box);
+    const fg = oracleForeground(frame, truth());
     const hashes = {
-      none: digest(await conditionedFeatures('none', encoder, frame, null, camera)),
-      box: digest(await conditionedFeatures('box', encoder, frame, track, camera)),
-      tracker: digest(await conditionedFeatures('tracker', encoder, frame, track, camera)),
+      none: digest(await conditionedFeatures('none', encoder, frame, null, fg, camera)),
+      box: digest(await conditionedFeatures('box', encoder, frame, track, fg, camera)),
+      tracker: digest(await conditionedFeatures('tracker', encoder, frame, track, fg, camera)),
     };
     expect(hashes).toEqual(GOLDEN);
-    expect(digest(await conditionedFeatures('tracker', encoder, frame, track, camera))).toBe(hashes.tracker);
+    expect(digest(await conditionedFeatures('tracker', encoder, frame, track, fg, camera))).toBe(hashes.tracker);
   });
 
   it('has one length for every conditioning; the scene token is shared; the tracker and the drawn box fill the object token', async () => {
     const { observation, info } = env.reset({ task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 1 });
     const frame = observation.frames.scene;
     const camera = observation.cameras.scene;
-    const track = await new SimulatedSam2(new Rng('t')).init(frame, new IdsDetector({ jitter: 0, scaleError: 0, missRate: 0 }, new Rng('d')).detect(frame, objectSegmentId(info.target))!);
+    const trueFrame = () => env.trueFrames().scene;
+    const track = await new OracleTracker(new Rng('t'), trueFrame).init(frame, new IdsDetector({ jitter: 0, scaleError: 0, missRate: 0 }, new Rng('d')).detect(trueFrame(), objectSegmentId(info.target))!);
+    const fg = oracleForeground(frame, trueFrame());
     const n = conditionedLength(encoder);
     const token = maskTokenLength(encoder);
     expect(token).toBe(37 + 15 + 6);
     expect(n).toBe(2368 + 2 * token);
-    const none = await conditionedFeatures('none', encoder, frame, track, camera);
-    const box = await conditionedFeatures('box', encoder, frame, track, camera);
-    const tracked = await conditionedFeatures('tracker', encoder, frame, track, camera);
+    const none = await conditionedFeatures('none', encoder, frame, track, fg, camera);
+    const box = await conditionedFeatures('box', encoder, frame, track, fg, camera);
+    const tracked = await conditionedFeatures('tracker', encoder, frame, track, fg, camera);
     for (const f of [none, box, tracked]) expect(f).toHaveLength(n);
     const geometry = (f: Float32Array, which: 0 | 1) => f.subarray(2368 + which * token + 37 + 15, 2368 + (which + 1) * token);
     // The tracked object's top: centred on the target within 8 mm (mask noise, neighbours), at the cube's height.
@@ -75,7 +79,7 @@ describe('FeatureEncoder', () => {
     expect(Math.hypot(bx - truth.x, by - truth.y)).toBeLessThan(0.015);
     // Black out the frame and the drawn box is gone with it: no object token, unlike the tracker's memory.
     const black = { ...frame, rgb: new Uint8Array(frame.rgb.length), depth: new Float32Array(frame.depth.length) };
-    expect((await conditionedFeatures('box', encoder, black, track, camera)).subarray(2368 + token).every((v) => v === 0)).toBe(true);
+    expect((await conditionedFeatures('box', encoder, black, track, new Uint8Array(fg.length), camera)).subarray(2368 + token).every((v) => v === 0)).toBe(true);
     expect(box.subarray(0, 2368)).not.toEqual(none.subarray(0, 2368)); // the drawn box shows in the features
     const drawn = withBox(frame, track.box!);
     expect(drawn.rgb.filter((v, i) => i % 3 === 1 && v === 255).length).toBeGreaterThan(20);
@@ -84,7 +88,7 @@ describe('FeatureEncoder', () => {
   it('locates a lone cube and its turn from the depth image alone: the scene token knows what the tracker knows', async () => {
     const { observation } = env.reset({ task: 'cubes', objects: { min: 1, max: 1 }, occlusion: 0, index: 2 });
     const frame = observation.frames.scene;
-    const geometry = objectGeometry(frame, Uint8Array.from(frame.ids, (id) => (id >= 16 ? 1 : 0)), observation.cameras.scene)!;
+    const geometry = objectGeometry(frame, Uint8Array.from(env.trueFrames().scene.ids, (id) => (id >= 16 ? 1 : 0)), observation.cameras.scene)!;
     const cube = env.privileged().objects[0];
     expect(Math.hypot(geometry[0] - cube.position.x, geometry[1] - cube.position.y)).toBeLessThan(0.004);
     expect(geometry[5]).toBeGreaterThan(0.035);

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTask, runEpisode } from '../../src/bench/index.js';
-import { quatFromYaw } from '../../src/core/index.js';
+import { policyRng, quatFromYaw } from '../../src/core/index.js';
 import { GraspEnv, type PrivilegedState } from '../../src/env/index.js';
-import { planGrasp, ScriptedExpert } from '../../src/policy/index.js';
+import { groundTruthOf, planGrasp, ScriptedExpert } from '../../src/policy/index.js';
 import { CATALOG, objectExtent } from '../../src/sim/index.js';
 
 const envs = new Map<string, GraspEnv>();
@@ -37,7 +37,7 @@ describe('ScriptedExpert', () => {
     const key = { task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 5 };
     let { observation } = e.reset(key);
     const expert = new ScriptedExpert(10);
-    expert.reset({ key, robot: { controlHz: 10, maxOpening: 0.1, maxSpeed: 0.3, maxYawRate: 2 }, privileged: () => e.privileged() });
+    expert.reset({ robot: { controlHz: 10, maxOpening: 0.1, maxSpeed: 0.3, maxYawRate: 2 }, rng: policyRng(key), groundTruth: groundTruthOf(e) });
     const chunks = [];
     for (let t = 0; t < 40; t++) {
       const chunk = expert.act(observation);

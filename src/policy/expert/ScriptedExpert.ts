@@ -42,15 +42,15 @@ export class ScriptedExpert implements Policy {
   constructor(readonly chunkSize = 10) {}
 
   reset(ctx: PolicyContext): void {
-    if (!ctx.privileged) throw new Error('the scripted expert needs privileged state');
+    if (!ctx.groundTruth) throw new Error('the scripted expert needs the ground-truth channel');
     this.ctx = ctx;
     this.state = null;
   }
 
   act(observation: Observation): Action[] {
     const ctx = this.ctx;
-    if (!ctx?.privileged) throw new Error('reset() first');
-    const scene = ctx.privileged();
+    if (!ctx?.groundTruth) throw new Error('reset() first');
+    const scene = ctx.groundTruth.state();
     const palm = observation.proprio.palm;
     // Replan while travelling (the scene may still shift); commit once the hand descends.
     if (!this.state || this.state.phase === 'approach') {

@@ -1,11 +1,11 @@
 import { InputError, type Rng } from '../core/index.js';
-import { SEGMENT_IDS, type Frame } from '../render/index.js';
+import { SEGMENT_IDS, type Frame, type SensorFrame } from '../render/index.js';
 import { boxArea, boxProblem, boxWhere, type Box } from './Box.js';
 import { DESCRIPTOR_SIZE, maskDescriptor } from './maskDescriptor.js';
 import type { PromptableTracker, TrackResult } from './PromptableTracker.js';
 
-/** Noise and memory of the simulated tracker. */
-export interface SimulatedSam2Options {
+/** Noise and memory of the oracle tracker. */
+export interface OracleTrackerOptions {
   /** Frames kept in the memory bank (besides the prompt frame). SAM2 keeps 6 recent ones. */
   memory: number;
   /** Probability that a frame's mask is eroded, and that it is dilated, by one pixel. */
@@ -18,10 +18,10 @@ export interface SimulatedSam2Options {
   switchRate: number;
 }
 
-export const DEFAULT_SIM_SAM2: SimulatedSam2Options = { memory: 6, boundaryNoise: 0.3, dropout: 0.02, hiddenShare: 0.3, switchRate: 0.15 };
+export const DEFAULT_ORACLE_TRACKER: OracleTrackerOptions = { memory: 6, boundaryNoise: 0.3, dropout: 0.02, hiddenShare: 0.3, switchRate: 0.15 };
 
 /** Its embedding is the mask descriptor (see maskDescriptor). */
-export const SIM_EMBEDDING_SIZE = DESCRIPTOR_SIZE;
+export const ORACLE_EMBEDDING_SIZE = DESCRIPTOR_SIZE;
 /** Fewer visible pixels than this and the object counts as unseen. */
 const MIN_PIXELS = 4;
 
@@ -34,8 +34,9 @@ interface Memory {
 }
 
 /**
- * A SIMULATION of SAM2's video tracker, not SAM2: it reads the object's identity from the frame's
- * segment ids, which a real tracker cannot, and imitates SAM2's behaviour around it:
+ * An ORACLE standing in for a video tracker: it reads the object's identity from the ground-truth
+ * channel's segment ids, which no camera gives, and imitates SAM2's behaviour around it (an upper
+ * bound for a learned tracker, `--tracker oracle`):
  * - `init` takes the object whose pixels best match the box (highest IoU), so a bad box tracks
  *   the wrong object, as SAM2 would;
  * - each frame returns that object's visible pixels, degraded by seeded noise (boundary erosion or
@@ -44,10 +45,12 @@ interface Memory {
  * - a frame that does not show the object (hidden, or blacked out: zero depth) gets the mask and
  *   embedding carried from memory, moved by the motion seen before, with a low score, as SAM2's
  *   memory attention does.
- * Use `Sam2OnnxTracker` to run the real model.
+ * The sensor frame decides what is seen (a blacked-out frame shows nothing); the true frame
+ * (`truth`, the same step's render with its ids) decides which pixels are which object.
+ * `Sam2OnnxTracker` runs learned trackers, ours and SAM2's.
  */
-export class SimulatedSam2 implements PromptableTracker {
-  readonly name = 'sim';
+export class OracleTracker implements PromptableTracker {
+  readonly name = 'oracle';
   private trackedId = 0;
   private bank: Memory[] = [];
   private velocity = { x: 0, y: 0 };
@@ -55,21 +58,24 @@ export class SimulatedSam2 implements PromptableTracker {
 
   constructor(
     private readonly rng: Rng,
-    private readonly options: SimulatedSam2Options = DEFAULT_SIM_SAM2,
+    private readonly truth: () => Frame,
+    private readonly options: OracleTrackerOptions = DEFAULT_ORACLE_TRACKER,
   ) {}
 
-  async init(frame: Frame, box: Box): Promise<TrackResult> {
-    const problem = boxProblem(box, frame.width, frame.height);
+  async init(sensed: SensorFrame, box: Box): Promise<TrackResult> {
+    const problem = boxProblem(box, sensed.width, sensed.height);
     if (problem) throw new InputError('prompt box', problem);
-    this.trackedId = bestMatch(frame, box);
+    this.trackedId = bestMatch(this.truth(), box);
     this.bank = [];
     this.velocity = { x: 0, y: 0 };
     this.framesUnseen = 0;
-    return this.track(frame);
+    return this.track(sensed);
   }
 
-  async track(frame: Frame): Promise<TrackResult> {
+  async track(sensed: SensorFrame): Promise<TrackResult> {
     const o = this.options;
+    // The true ids, with the sensed depth: a pixel the camera did not see (zero depth) is not visible.
+    const frame: Frame = { ...sensed, ids: this.truth().ids };
     // A fixed number of draws per frame keeps the noise aligned across occlusion levels.
     const erode = this.rng.next() < o.boundaryNoise;
     const dilate = this.rng.next() < o.boundaryNoise;
@@ -106,12 +112,12 @@ export class SimulatedSam2 implements PromptableTracker {
   }
 
   /** The last good mask, moved by the motion seen before it was lost, with a fading score. */
-  private fromMemory(frame: Frame): TrackResult {
+  private fromMemory(frame: SensorFrame): TrackResult {
     this.framesUnseen++;
     const last = this.bank[this.bank.length - 1];
     const empty = new Uint8Array(frame.width * frame.height);
     if (!last) {
-      const none = new Float32Array(SIM_EMBEDDING_SIZE);
+      const none = new Float32Array(ORACLE_EMBEDDING_SIZE);
       return { mask: empty, box: null, score: 0, embedding: none, descriptor: none, fromMemory: true };
     }
     // Extrapolate, damped: objects in a bin stop more often than they keep going.

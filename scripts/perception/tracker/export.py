@@ -1,0 +1,96 @@
+"""Exports the four modules to ONNX (opset 17), one file each, and writes the manifest that
+`Sam2OnnxTracker` loads: which tensor of which file plays which role."""
+import json
+import os
+
+import torch
+from torch import nn
+
+from .image_encoder import EMBED, HIGH_RES_0, HIGH_RES_1
+from .mask_decoder import POINTER
+from .memory_encoder import MEMORY
+
+OPSET = 17
+
+
+class _BankAttention(nn.Module):
+    """The memory bank as the manifest passes it: frames concatenated along axis 0."""
+
+    def __init__(self, attention):
+        super().__init__()
+        self.attention = attention
+
+    def forward(self, current_feat, memory, object_pointers):
+        return self.attention(current_feat, memory.unsqueeze(0), object_pointers.unsqueeze(0))
+
+
+def _tensor(name, shape):
+    return {'name': name, 'shape': shape}
+
+
+def export_modules(model, out_dir, memory_frames):
+    """Writes image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx and
+    returns the manifest's `modules` and sizes."""
+    model.eval()
+    s = model.image_size
+    g = s // 8
+    os.makedirs(out_dir, exist_ok=True)
+    image = torch.zeros(1, 3, s, s)
+    with torch.no_grad():
+        pix_feat, hr0, hr1, _ = model.image_encoder(image)
+        coords = torch.tensor([[[10.0, 10.0], [40.0, 40.0]]])
+        labels = torch.tensor([[2.0, 3.0]])
+        pred, for_mem, pointer = model.mask_decoder(coords, labels, pix_feat, hr0, hr1)
+        mem = model.memory_encoder(for_mem, pix_feat)
+    bank = 3
+    memory = mem.expand(bank, -1, -1, -1).contiguous()
+    pointers = pointer.expand(bank, -1).contiguous()
+
+    def export(module, args, name, inputs, outputs, dynamic=None):
+        torch.onnx.export(module, args, os.path.join(out_dir, f'{name}.onnx'), opset_version=OPSET,
+                          input_names=inputs, output_names=outputs, dynamic_axes=dynamic or {}, do_constant_folding=True)
+
+    export(model.image_encoder, (image,), 'image_encoder', ['image'], ['pix_feat', 'high_res_0', 'high_res_1', 'foreground'])
+    export(_BankAttention(model.memory_attention), (pix_feat, memory, pointers), 'memory_attention',
+           ['current_feat', 'memory', 'object_pointers'], ['pix_feat_with_mem'],
+           {'memory': {0: 'bank'}, 'object_pointers': {0: 'bank'}})
+    export(model.mask_decoder, (coords, labels, pix_feat, hr0, hr1), 'mask_decoder',
+           ['point_coords', 'point_labels', 'image_embed', 'high_res_0', 'high_res_1'], ['pred_mask', 'mask_for_mem', 'object_pointer'])
+    export(model.memory_encoder, (for_mem, pix_feat), 'memory_encoder', ['mask_for_mem', 'pix_feat'], ['maskmem_features'])
+
+    feat = [1, EMBED, g, g]
+    return {
+        'imageEncoder': {
+            'file': 'image_encoder.onnx',
+            'inputs': {'image': _tensor('image', [1, 3, s, s])},
+            'outputs': {'pixFeat': _tensor('pix_feat', feat), 'highRes0': _tensor('high_res_0', [1, HIGH_RES_0, s // 2, s // 2]),
+                        'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'foreground': _tensor("foreground", [1, 1, s // 2, s // 2])},
+        },
+        'memoryAttention': {
+            'file': 'memory_attention.onnx',
+            'inputs': {'currentFeat': _tensor('current_feat', feat), 'memory': _tensor('memory', ['bank', MEMORY, g, g]),
+                       'objectPointers': _tensor('object_pointers', ['bank', POINTER])},
+            'outputs': {'pixFeatWithMem': _tensor('pix_feat_with_mem', feat)},
+        },
+        'imageDecoder': {
+            'file': 'mask_decoder.onnx',
+            'inputs': {'pointCoords': _tensor('point_coords', [1, 2, 2]), 'pointLabels': _tensor('point_labels', [1, 2]),
+                       'imageEmbed': _tensor('image_embed', feat), 'highRes0': _tensor('high_res_0', [1, HIGH_RES_0, s // 2, s // 2]),
+                       'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4])},
+            'outputs': {'predMask': _tensor("pred_mask", [1, 1, s // 2, s // 2]), 'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]),
+                        'objectPointer': _tensor('object_pointer', [1, POINTER])},
+        },
+        'memoryEncoder': {
+            'file': 'memory_encoder.onnx',
+            'inputs': {'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]), 'pixFeat': _tensor('pix_feat', feat)},
+            'outputs': {'maskmemFeatures': _tensor('maskmem_features', [1, MEMORY, g, g])},
+        },
+    }
+
+
+def write_manifest(out_dir, modules, image_size, memory_frames, extra):
+    manifest = {'imageSize': image_size, 'mean': [0.485, 0.456, 0.406], 'std': [0.229, 0.224, 0.225],
+                'memoryFrames': memory_frames, 'maskThreshold': 0, 'modules': modules, **extra}
+    with open(os.path.join(out_dir, 'tracker.json'), 'w') as f:
+        json.dump(manifest, f, indent=2)
+        f.write('\n')

@@ -1,0 +1,52 @@
+"""Wires the four modules as a video predictor does (SAM2's `SAM2VideoPredictor`, in miniature):
+the prompt frame is decoded from its own embedding and the box; every later frame from its
+embedding after memory attention over the bank, with padding points."""
+import torch
+from torch import nn
+
+from .image_encoder import ImageEncoder
+from .mask_decoder import MaskDecoder
+from .memory_attention import MemoryAttention
+from .memory_encoder import MemoryEncoder
+
+PADDING = -1.0
+BOX_LABELS = (2.0, 3.0)
+
+
+class VideoTracker(nn.Module):
+    def __init__(self, image_size=128, memory_frames=4):
+        super().__init__()
+        self.image_size = image_size
+        self.memory_frames = memory_frames
+        self.image_encoder = ImageEncoder()
+        self.mask_decoder = MaskDecoder(image_size)
+        self.memory_encoder = MemoryEncoder()
+        self.memory_attention = MemoryAttention(image_size // 8)
+
+    def forward(self, clip, box):
+        """clip [B, T, 3, S, S] (normalised), box [B, 4] (x0, y0, x1, y1 in pixels of S) ->
+        mask logits [B, T, 1, S, S], foreground logits [B, T, 1, S, S]."""
+        b, t = clip.shape[:2]
+        corners = box.view(b, 2, 2)
+        box_labels = torch.tensor(BOX_LABELS).expand(b, 2)
+        padding = torch.full((b, 2), PADDING)
+        masks, foregrounds = [], []
+        prompt_mem, recent = None, []
+        for i in range(t):
+            pix_feat, hr0, hr1, foreground = self.image_encoder(clip[:, i])
+            if i == 0:
+                pred, for_mem, pointer = self.mask_decoder(corners, box_labels, pix_feat, hr0, hr1)
+            else:
+                bank = [prompt_mem] + recent
+                memory = torch.stack([m for m, _ in bank], 1)
+                pointers = torch.stack([p for _, p in bank], 1)
+                embed = self.memory_attention(pix_feat, memory, pointers)
+                pred, for_mem, pointer = self.mask_decoder(torch.zeros_like(corners), padding, embed, hr0, hr1)
+            entry = (self.memory_encoder(for_mem, pix_feat), pointer)
+            if i == 0:
+                prompt_mem = entry
+            else:
+                recent = (recent + [entry])[-self.memory_frames:]
+            masks.append(pred)
+            foregrounds.append(foreground)
+        return torch.stack(masks, 1), torch.stack(foregrounds, 1)

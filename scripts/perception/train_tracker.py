@@ -1,0 +1,141 @@
+"""Trains the learned tracker on collected frames and exports its four modules to ONNX.
+
+Run by `npm run train:perception` (which collects the frames first); Python and PyTorch are a
+maintainer's tools, never needed to install, run or test the harness.
+
+    python3 train_tracker.py --data results/tracker-data --out assets/models/tracker
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+
+try:
+    import numpy as np
+    import onnx
+    import torch
+    import torch.nn.functional as F
+except ImportError as missing:
+    print(f'train_tracker: {missing.name} is missing: apt-get install python3-torch python3-onnx', file=sys.stderr)
+    sys.exit(2)
+
+from tracker.clips import FrameStore, batch
+from tracker.export import export_modules, write_manifest
+from tracker.video_tracker import VideoTracker
+
+MIN_SCORED_PIXELS = 5
+
+
+def upsampled(logits, size):
+    """Logits [B, T, 1, h, w] -> [B, T, size, size], bilinear as the harness upsamples them."""
+    b, t = logits.shape[:2]
+    return F.interpolate(logits.flatten(0, 1), size=(size, size), mode='bilinear', align_corners=False).view(b, t, size, size)
+
+
+def losses(model, frames, boxes, masks, fg):
+    pred, fg_pred = model(frames, boxes)
+    size = masks.shape[-1]
+    pred, fg_pred = upsampled(pred, size), upsampled(fg_pred, size)
+    bce = F.binary_cross_entropy_with_logits(pred, masks)
+    p = torch.sigmoid(pred)
+    dice = 1 - ((2 * (p * masks).sum((2, 3)) + 1) / (p.sum((2, 3)) + masks.sum((2, 3)) + 1)).mean()
+    fg_bce = F.binary_cross_entropy_with_logits(fg_pred, fg)
+    return bce + dice + 0.5 * fg_bce, {'bce': bce.item(), 'dice': dice.item(), 'fg': fg_bce.item()}
+
+
+def iou(pred, truth):
+    inter = (pred & truth).sum((-2, -1)).float()
+    union = (pred | truth).sum((-2, -1)).float()
+    return inter / union.clamp(min=1)
+
+
+@torch.no_grad()
+def validate(model, store, episodes, seed, clips=200, length=12):
+    """Mean IoU with the true mask on held-out clips: frames that show the object, and blacked-out
+    frames (from memory); foreground IoU on shown frames."""
+    model.eval()
+    rng = np.random.default_rng(seed)
+    seen, blind, fg_iou = [], [], []
+    for _ in range(clips // 20):
+        frames, boxes, masks, fg, black = batch(store, episodes, rng, 20, length)
+        pred, fg_pred = model(frames, boxes)
+        size = masks.shape[-1]
+        m = upsampled(pred, size) > 0
+        scored = masks.sum((2, 3)) >= MIN_SCORED_PIXELS
+        scores = iou(m, masks.bool())
+        seen += scores[scored & ~black].tolist()
+        blind += scores[scored & black].tolist()
+        fg_iou += iou(upsampled(fg_pred, size) > 0, fg.bool())[~black].tolist()
+    model.train()
+    mean = lambda xs: float(np.mean(xs)) if xs else None
+    return {'visibleIoU': mean(seen), 'blindIoU': mean(blind), 'foregroundIoU': mean(fg_iou), 'visibleFrames': len(seen), 'blindFrames': len(blind)}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--data', required=True)
+    parser.add_argument('--out', required=True)
+    parser.add_argument('--steps', type=int, default=900)
+    parser.add_argument('--batch', type=int, default=16)
+    parser.add_argument('--length', type=int, default=6)
+    parser.add_argument('--lr', type=float, default=3e-3)
+    parser.add_argument('--seed', type=int, default=1)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--memory-frames', type=int, default=4)
+    parser.add_argument('--held-out', type=float, default=0.05)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+    started = time.time()
+    store = FrameStore(args.data)
+    train_eps, val_eps = store.split(args.held_out)
+    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    rng = np.random.default_rng(args.seed)
+    history = []
+    running = None
+    for step in range(args.steps):
+        lr = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+        for group in opt.param_groups:
+            group['lr'] = lr
+        frames, boxes, masks, fg, _ = batch(store, train_eps, rng, args.batch, args.length)
+        loss, parts = losses(model, frames, boxes, masks, fg)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
+        if (step + 1) % 25 == 0 or step == 0:
+            elapsed = time.time() - started
+            history.append({'step': step + 1, 'loss': round(running, 5), **{k: round(v, 5) for k, v in parts.items()}, 'seconds': round(elapsed, 1)})
+            print(f'step {step + 1}/{args.steps} loss {running:.4f} (bce {parts["bce"]:.4f} dice {parts["dice"]:.4f} fg {parts["fg"]:.4f}) {elapsed:.0f} s', flush=True)
+    train_seconds = time.time() - started
+    validation = validate(model, store, val_eps, args.seed + 1000)
+    print(f'validation: {json.dumps(validation)}', flush=True)
+    modules = export_modules(model, args.out, args.memory_frames)
+    for m in modules.values():
+        onnx.checker.check_model(os.path.join(args.out, m['file']))
+    record = {
+        'model': 'learned tracker: image encoder, memory attention, mask decoder, memory encoder (scripts/perception/tracker)',
+        'parameters': sum(p.numel() for p in model.parameters()),
+        'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
+        'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed,
+                     'threads': args.threads, 'memoryFrames': args.memory_frames, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
+        'history': history,
+        'validation': validation,
+        'trainSeconds': round(train_seconds, 1),
+        'versions': {'python': platform.python_version(), 'torch': torch.__version__, 'onnx': onnx.__version__, 'numpy': np.__version__},
+    }
+    write_manifest(args.out, modules, store.size, args.memory_frames, {'name': 'learned', 'description': 'The harness\'s own learned tracker, trained on its renders (not SAM2): scripts/perception/train_tracker.py'})
+    with open(os.path.join(args.out, 'training-tracker.json'), 'w') as f:
+        json.dump(record, f, indent=2)
+        f.write('\n')
+    print(f'done in {time.time() - started:.0f} s: {args.out}')
+
+
+if __name__ == '__main__':
+    main()
