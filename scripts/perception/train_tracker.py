@@ -35,15 +35,21 @@ def upsampled(logits, size):
     return F.interpolate(logits.flatten(0, 1), size=(size, size), mode='bilinear', align_corners=False).view(b, t, size, size)
 
 
-def losses(model, frames, boxes, masks, fg):
-    pred, fg_pred = model(frames, boxes)
+def losses(model, frames, boxes, masks, fg, teacher_share=0.0, generator=None):
+    teacher = None
+    if teacher_share > 0:
+        half = F.avg_pool2d(masks.flatten(0, 1).unsqueeze(1), 2).view(masks.shape[0], masks.shape[1], 1, masks.shape[2] // 2, masks.shape[3] // 2)
+        teacher = (half, torch.rand(masks.shape[:2], generator=generator) < teacher_share)
+    pred, fg_pred = model(frames, boxes, teacher)
     size = masks.shape[-1]
     pred, fg_pred = upsampled(pred, size), upsampled(fg_pred, size)
     bce = F.binary_cross_entropy_with_logits(pred, masks)
     p = torch.sigmoid(pred)
-    dice = 1 - ((2 * (p * masks).sum((2, 3)) + 1) / (p.sum((2, 3)) + masks.sum((2, 3)) + 1)).mean()
+    dice_per_frame = 1 - (2 * (p * masks).sum((2, 3)) + 1) / (p.sum((2, 3)) + masks.sum((2, 3)) + 1)
+    dice = dice_per_frame.mean()
     fg_bce = F.binary_cross_entropy_with_logits(fg_pred, fg)
-    return bce + dice + 0.5 * fg_bce, {'bce': bce.item(), 'dice': dice.item(), 'fg': fg_bce.item()}
+    parts = {'bce': bce.item(), 'dice': dice.item(), 'dicePrompt': dice_per_frame[:, 0].mean().item(), 'fg': fg_bce.item()}
+    return bce + dice + 0.5 * fg_bce, parts
 
 
 def iou(pred, truth):
@@ -79,13 +85,15 @@ def main():
     parser.add_argument('--data', required=True)
     parser.add_argument('--out', required=True)
     parser.add_argument('--steps', type=int, default=900)
-    parser.add_argument('--batch', type=int, default=16)
-    parser.add_argument('--length', type=int, default=6)
+    parser.add_argument('--batch', type=int, default=12)
+    parser.add_argument('--length', type=int, default=8)
     parser.add_argument('--lr', type=float, default=3e-3)
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--memory-frames', type=int, default=4)
     parser.add_argument('--held-out', type=float, default=0.05)
+    parser.add_argument('--teacher', type=float, default=0.8, help='share of frames whose memory gets the true mask at the start of training')
+    parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -95,8 +103,10 @@ def main():
     store = FrameStore(args.data)
     train_eps, val_eps = store.split(args.held_out)
     model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames)
+    os.makedirs(args.out, exist_ok=True)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     rng = np.random.default_rng(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
     history = []
     running = None
     for step in range(args.steps):
@@ -104,7 +114,9 @@ def main():
         for group in opt.param_groups:
             group['lr'] = lr
         frames, boxes, masks, fg, _ = batch(store, train_eps, rng, args.batch, args.length)
-        loss, parts = losses(model, frames, boxes, masks, fg)
+        # Teacher forcing fades out over the first half of training: the memory then learns from its own masks.
+        teacher_share = args.teacher * max(0.0, 1 - 2 * step / args.steps)
+        loss, parts = losses(model, frames, boxes, masks, fg, teacher_share, generator)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -112,8 +124,12 @@ def main():
         if (step + 1) % 25 == 0 or step == 0:
             elapsed = time.time() - started
             history.append({'step': step + 1, 'loss': round(running, 5), **{k: round(v, 5) for k, v in parts.items()}, 'seconds': round(elapsed, 1)})
-            print(f'step {step + 1}/{args.steps} loss {running:.4f} (bce {parts["bce"]:.4f} dice {parts["dice"]:.4f} fg {parts["fg"]:.4f}) {elapsed:.0f} s', flush=True)
+            print(f'step {step + 1}/{args.steps} loss {running:.4f} (bce {parts["bce"]:.4f} dice {parts["dice"]:.4f}, prompt frame {parts["dicePrompt"]:.4f}, fg {parts["fg"]:.4f}) {elapsed:.0f} s', flush=True)
+        if (step + 1) % 100 == 0:
+            torch.save(model.state_dict(), os.path.join(args.out, 'checkpoint.pt'))
     train_seconds = time.time() - started
+    if os.path.exists(os.path.join(args.out, 'checkpoint.pt')):
+        os.remove(os.path.join(args.out, 'checkpoint.pt'))
     validation = validate(model, store, val_eps, args.seed + 1000)
     print(f'validation: {json.dumps(validation)}', flush=True)
     modules = export_modules(model, args.out, args.memory_frames)
@@ -123,11 +139,12 @@ def main():
         'model': 'learned tracker: image encoder, memory attention, mask decoder, memory encoder (scripts/perception/tracker)',
         'parameters': sum(p.numel() for p in model.parameters()),
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
-        'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed,
+        'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed, 'teacherForcing': f'{args.teacher} of frames at the start, fading to 0 at mid-training',
                      'threads': args.threads, 'memoryFrames': args.memory_frames, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'validation': validation,
         'trainSeconds': round(train_seconds, 1),
+        'collectSeconds': args.collect_seconds,
         'versions': {'python': platform.python_version(), 'torch': torch.__version__, 'onnx': onnx.__version__, 'numpy': np.__version__},
     }
     write_manifest(args.out, modules, store.size, args.memory_frames, {'name': 'learned', 'description': 'The harness\'s own learned tracker, trained on its renders (not SAM2): scripts/perception/train_tracker.py'})

@@ -5,6 +5,8 @@ import type { EpisodeRow } from './EpisodeRow.js';
 /** One cell of a results table: a policy on one task, object count and occlusion level. */
 export interface SummaryRow {
   policy: string;
+  /** The perception of the cell's episodes (`learned`, `oracle`, `sam2:<name>`), empty for the expert. */
+  perception: string;
   task: string;
   objects: string;
   occlusion: string;
@@ -23,7 +25,7 @@ export interface SummaryRow {
   closing_to_centroid: number;
 }
 
-export const SUMMARY_COLUMNS = ['policy', 'task', 'objects', 'occlusion', 'occlusion_mode', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures', 'closing_to_nearest', 'closing_to_centroid'] as const;
+export const SUMMARY_COLUMNS = ['policy', 'perception', 'task', 'objects', 'occlusion', 'occlusion_mode', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures', 'closing_to_nearest', 'closing_to_centroid'] as const;
 
 /** Groups episode rows into cells, in order of first appearance, with Wilson 95 % intervals. */
 export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
@@ -41,6 +43,7 @@ export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
     const { lo, hi } = wilsonInterval(successes, n);
     return {
       policy: cell[0].policy,
+      perception: [...new Set(cell.map((r) => r.perception).filter(Boolean))].join(';'),
       task: cell[0].task,
       objects: cell[0].objects,
       occlusion: cell[0].occlusion,
@@ -78,6 +81,7 @@ export function summaryRecord(row: SummaryRow): Record<(typeof SUMMARY_COLUMNS)[
   const f = (v: number) => v.toFixed(4);
   return {
     policy: row.policy,
+    perception: row.perception,
     task: row.task,
     objects: row.objects,
     occlusion: row.occlusion,
@@ -93,6 +97,21 @@ export function summaryRecord(row: SummaryRow): Record<(typeof SUMMARY_COLUMNS)[
     closing_to_nearest: Number.isNaN(row.closing_to_nearest) ? '' : row.closing_to_nearest.toFixed(4),
     closing_to_centroid: Number.isNaN(row.closing_to_centroid) ? '' : row.closing_to_centroid.toFixed(4),
   };
+}
+
+/**
+ * What perceived for whom, for a table's caption: `perception: learned (act, sam2grasp); oracle
+ * (sam2grasp@oracle)`, or empty when only the expert ran. Results must say when an oracle ran.
+ */
+export function perceptionCaption(rows: readonly SummaryRow[]): string {
+  const byPerception = new Map<string, Set<string>>();
+  for (const row of rows) {
+    if (!row.perception) continue;
+    const set = byPerception.get(row.perception) ?? new Set<string>();
+    byPerception.set(row.perception, set.add(row.policy));
+  }
+  const parts = [...byPerception].map(([perception, policies]) => `${perception} (${[...policies].join(', ')})`);
+  return parts.length ? `perception: ${parts.join('; ')}` : '';
 }
 
 /** A plain-text table for the terminal. */

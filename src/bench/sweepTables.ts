@@ -1,6 +1,6 @@
 import type { SweepSpec } from '../config/index.js';
 import { formatP, type PairedRow } from './pairedComparisons.js';
-import type { SummaryRow } from './summarize.js';
+import { perceptionCaption, type SummaryRow } from './summarize.js';
 import { textTable } from './textTable.js';
 
 /** Which axis a sweep's tables spread over their columns. */
@@ -81,7 +81,7 @@ function markdownGrid(g: Grid): string {
 
 /** `table.md`: the sweep's tables as a reader of the paper would lay them out. */
 export function markdownTables(spec: SweepSpec, sections: readonly TableSection[], summary: readonly SummaryRow[], paired: readonly PairedRow[]): string {
-  const out = [`# ${spec.id}`, ...(spec.description ? ['', spec.description] : []), '', `Success on the target object (\`success_target\`), % with its Wilson 95 % interval, ${spec.episodes} episodes per cell; every method met the same episode keys (occlusion mode ${spec.occlusionMode}).`];
+  const out = [`# ${spec.id}`, ...(spec.description ? ['', spec.description] : []), '', `Success on the target object (\`success_target\`), % with its Wilson 95 % interval, ${spec.episodes} episodes per cell; every method met the same episode keys (occlusion mode ${spec.occlusionMode})${withPerception(summary)}.`];
   for (const section of sections) {
     const grids = sectionGrids(section, spec, summary, paired, false);
     out.push('', `## ${section.title}`, '', markdownGrid(grids.success));
@@ -89,6 +89,12 @@ export function markdownTables(spec: SweepSpec, sections: readonly TableSection[
     out.push('', 'Averaging diagnostic: mean horizontal distance (cm) from the closing point to the nearest object / to the centroid of all objects. A policy that averages demonstrations closes near the centroid and far from every object.', '', markdownGrid(grids.averaging));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** `; perception: ...` for a caption, or nothing when only the expert ran. */
+function withPerception(summary: readonly SummaryRow[]): string {
+  const caption = perceptionCaption(summary);
+  return caption ? `; ${caption}` : '';
 }
 
 const texEscape = (s: string) => s.replace(/[\\&%#_{}$]/g, (c) => (c === '\\' ? '\\textbackslash{}' : `\\${c}`));
@@ -116,7 +122,7 @@ export function latexTables(spec: SweepSpec, sections: readonly TableSection[], 
   for (const section of sections) {
     const grids = sectionGrids(section, spec, summary, paired, true);
     const where = texEscape(section.title);
-    out.push('', latexGrid(grids.success, `${texEscape(spec.id)} (${where}): success on the target, \\% [Wilson 95\\,\\% interval], ${spec.episodes} episodes per cell.`, false));
+    out.push('', latexGrid(grids.success, `${texEscape(spec.id)} (${where}): success on the target, \\% [Wilson 95\\,\\% interval], ${spec.episodes} episodes per cell${texEscape(withPerception(summary))}.`, false));
     out.push('', latexGrid(grids.paired, `${texEscape(spec.id)} (${where}): paired differences in points on the same keys, exact McNemar p-values.`, true));
   }
   return `${out.join('\n')}\n`;
@@ -128,7 +134,7 @@ export function terminalTables(spec: SweepSpec, sections: readonly TableSection[
     .map((section) => {
       const grids = sectionGrids(section, spec, summary, paired, false);
       return [
-        `${spec.id}: ${section.title} — success_target % [Wilson 95 %], n = ${spec.episodes} per cell`,
+        `${spec.id}: ${section.title} — success_target % [Wilson 95 %], n = ${spec.episodes} per cell${withPerception(summary)}`,
         textTable(grids.success.header, grids.success.rows),
         '',
         'paired on the same keys: A minus B in points (exact McNemar p, two-sided)',

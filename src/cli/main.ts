@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   collect: () => import('./collect.js'),
   cache: () => import('./cache.js'),
   train: () => import('./train.js'),
+  'train-perception': () => import('./trainPerception.js'),
   sweep: () => import('./sweep.js'),
   merge: () => import('./merge.js'),
   gate: () => import('./gate.js'),
@@ -25,7 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const lines = await Promise.all(Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(8)} ${(await load()).summary}`));
+    const lines = await Promise.all(Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(16)} ${(await load()).summary}`));
     console.log(`usage: sam2grasp <command> [flags]   (sam2grasp <command> --help for its flags)\n\n${lines.join('\n')}`);
     return name ? 0 : 2;
   }

@@ -6,3 +6,4 @@ export { buildHeadOnnx, checkParity } from './exportHead.js';
 export { trainHead, DEFAULT_TRAINING, type TrainOptions, type TrainedHead } from './trainHead.js';
 export { shipHead, type TrainingRecord } from './shipHead.js';
 export { initTensorflow } from './tfBackend.js';
+export { collectTrackerFrames, TRACKER_INDEX_BASE, type TrackerEpisode, type TrackerFramesOptions } from './collectTrackerFrames.js';

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Sam2OnnxTracker } from '../../src/perception/index.js';
 import { tempDir } from '../cli/helpers.js';
@@ -95,8 +95,21 @@ describe('Sam2OnnxTracker on tiny four-module exports', () => {
     });
 
     it('lists expected against found for a wrong shape', async () => {
-      const path = variant((m) => (m.modules.imageEncoder.inputs.image.shape = [1, 3, 1024, 1024]));
-      await expect(Sam2OnnxTracker.load(path)).rejects.toThrow(/image_encoder\.onnx: input "image" has shape \[1, 3, 32, 32\], expected \[1, 3, 1024, 1024\]/);
+      const path = variant((m) => (m.modules.memoryEncoder.inputs.pixFeat.shape = [1, 8, 16, 16]));
+      await expect(Sam2OnnxTracker.load(path)).rejects.toThrow(/memory_encoder\.onnx: input "pix_feat" has shape \[1, 8, 8, 8\], expected \[1, 8, 16, 16\]/);
+    });
+
+    it('refuses an image size or channel count that does not match the image encoder', async () => {
+      const size = variant((m) => (m.imageSize = 64));
+      await expect(Sam2OnnxTracker.load(size)).rejects.toThrow(/sam2\.json: modules\.imageEncoder\.inputs\.image: shape \[1, 3, 32, 32\], but imageSize 64 and RGB need \[1, 3, 64, 64\]$/);
+      const channels = variant((m) => (m.modules.imageEncoder.inputs.image.shape = [1, 4, 32, 32]));
+      await expect(Sam2OnnxTracker.load(channels)).rejects.toThrow(/sam2\.json: modules\.imageEncoder\.inputs\.image: shape \[1, 4, 32, 32\], but imageSize 32 and RGB need \[1, 3, 32, 32\]$/);
+    });
+
+    it('names a module file that is not an ONNX model', async () => {
+      const path = variant(() => undefined);
+      writeFileSync(join(dirname(path), 'memory_encoder.onnx'), 'not a model');
+      await expect(Sam2OnnxTracker.load(path)).rejects.toThrow(/memory_encoder\.onnx: not a loadable ONNX model/);
     });
 
     it('rejects a misspelt role', async () => {

@@ -23,9 +23,13 @@ class VideoTracker(nn.Module):
         self.memory_encoder = MemoryEncoder()
         self.memory_attention = MemoryAttention(image_size // 8)
 
-    def forward(self, clip, box):
+    def forward(self, clip, box, teacher=None):
         """clip [B, T, 3, S, S] (normalised), box [B, 4] (x0, y0, x1, y1 in pixels of S) ->
-        mask logits [B, T, 1, S, S], foreground logits [B, T, 1, S, S]."""
+        mask logits [B, T, 1, S/2, S/2], foreground logits [B, T, 1, S/2, S/2]. `teacher`
+        ([B, T, 1, S/2, S/2] true masks and [B, T] flags), in training only, puts the true mask
+        instead of the prediction into the memory of the flagged frames (teacher forcing): early
+        in training the predictions are noise, and a memory of noise teaches the memory path
+        nothing."""
         b, t = clip.shape[:2]
         corners = box.view(b, 2, 2)
         box_labels = torch.tensor(BOX_LABELS).expand(b, 2)
@@ -42,6 +46,10 @@ class VideoTracker(nn.Module):
                 pointers = torch.stack([p for _, p in bank], 1)
                 embed = self.memory_attention(pix_feat, memory, pointers)
                 pred, for_mem, pointer = self.mask_decoder(torch.zeros_like(corners), padding, embed, hr0, hr1)
+            if teacher is not None:
+                masks_true, flags = teacher
+                use = flags[:, i].view(-1, 1, 1, 1).float()
+                for_mem = use * masks_true[:, i] + (1 - use) * for_mem
             entry = (self.memory_encoder(for_mem, pix_feat), pointer)
             if i == 0:
                 prompt_mem = entry
