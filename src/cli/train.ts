@@ -59,10 +59,10 @@ export async function run(argv: string[]): Promise<number> {
   if (unknown) throw new InputError('--only', `unknown head "${unknown}" (heads: ${LEARNED_POLICIES.join(', ')})`);
   const work = values.work ?? `results/train-${task.spec.id}`;
   const out = values.out ?? modelsDir();
-  mkdirSync(out, { recursive: true });
   const encoder = join(modelsDir(), 'encoder.json');
   const tracker = trackerFlag(values.tracker) ?? DEFAULT_TRACKER;
   const perception = await loadPerception(tracker, task.spec, learnedTrackerManifest());
+  mkdirSync(out, { recursive: true });
   const started = Date.now();
 
   const store = new DemoStore(join(work, 'demos'));

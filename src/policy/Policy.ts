@@ -1,6 +1,5 @@
 import type { Rng } from '../core/index.js';
-import type { Action, Env, Observation, PerCamera, PrivilegedState } from '../env/index.js';
-import type { Frame } from '../render/index.js';
+import type { Action, Env, Observation, PrivilegedState } from '../env/index.js';
 import type { Box } from '../perception/index.js';
 
 /** What every policy may know of the robot: public facts of the hardware and the control loop. */
@@ -19,7 +18,7 @@ export interface RobotInfo {
  */
 export interface GroundTruth {
   state(): PrivilegedState;
-  frames(): PerCamera<Frame>;
+  frames(): ReturnType<Env['trueFrames']>;
 }
 
 /** The env's ground-truth channel, for the policies that declare `privileged`. */

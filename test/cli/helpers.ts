@@ -9,7 +9,12 @@ export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 /** Runs the built CLI (`npm test` builds first) and captures its output. */
 export function sam2grasp(args: string[], cwd = ROOT) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return sam2graspWith({}, args, cwd);
+}
+
+/** The same, with extra environment variables. */
+export function sam2graspWith(env: Record<string, string>, args: string[], cwd = ROOT) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sam2grasp, tempDir } from './helpers.js';
+import { sam2grasp, sam2graspWith, tempDir } from './helpers.js';
 
 describe('sam2grasp train: bad flags get one line, exit code 2 and no output', () => {
   const dir = tempDir();
@@ -17,5 +17,21 @@ describe('sam2grasp train: bad flags get one line, exit code 2 and no output', (
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
     expect(existsSync(out) || existsSync(work)).toBe(false);
+  });
+});
+
+describe('sam2grasp train-perception without PyTorch', () => {
+  it('says in one line what is missing and how to install it, exit code 2, nothing written', () => {
+    // Debian's interpreter without its site packages: as on a machine without python3-torch.
+    const dir = tempDir();
+    const python = join(dir, 'python3');
+    writeFileSync(python, '#!/bin/sh\nexec python3 -S -I "$@"\n');
+    chmodSync(python, 0o755);
+    const work = join(dir, 'frames');
+    const result = sam2graspWith({ SAM2GRASP_PYTHON: python }, ['train-perception', '--work', work, '--out', join(dir, 'tracker')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^sam2grasp: train-perception: (torch|onnx|numpy) is missing: apt-get install python3-torch python3-onnx$/m);
+    expect(existsSync(work) || existsSync(join(dir, 'tracker'))).toBe(false);
   });
 });
