@@ -114,8 +114,8 @@ def main():
         for group in opt.param_groups:
             group['lr'] = lr
         frames, boxes, masks, fg, _ = batch(store, train_eps, rng, args.batch, args.length)
-        # Teacher forcing fades out over the first half of training: the memory then learns from its own masks.
-        teacher_share = args.teacher * max(0.0, 1 - 2 * step / args.steps)
+        # Teacher forcing fades over the first half of training: the memory and the mask prompt then mostly learn from their own masks.
+        teacher_share = args.teacher * max(0.25, 1 - 2 * step / args.steps)
         loss, parts = losses(model, frames, boxes, masks, fg, teacher_share, generator)
         opt.zero_grad()
         loss.backward()
@@ -139,7 +139,7 @@ def main():
         'model': 'learned tracker: image encoder, memory attention, mask decoder, memory encoder (scripts/perception/tracker)',
         'parameters': sum(p.numel() for p in model.parameters()),
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
-        'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed, 'teacherForcing': f'{args.teacher} of frames at the start, fading to 0 at mid-training',
+        'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed, 'teacherForcing': f'{args.teacher} of frames at the start, fading to a quarter of that at mid-training',
                      'threads': args.threads, 'memoryFrames': args.memory_frames, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'validation': validation,

@@ -11,7 +11,9 @@ const module = <I extends z.ZodRawShape, O extends z.ZodRawShape>(inputs: I, out
  * which role. Memory inputs are the memory encoder's per-frame outputs (and the decoder's object
  * pointers) concatenated along axis 0, prompt frame first, then the recent frames oldest first.
  * Mask logits (`predMask`, and the optional class-agnostic `foreground` of the image encoder) may
- * come at a lower resolution than the frame: they are upsampled bilinearly, as SAM2's are.
+ * come at a lower resolution than the frame: they are upsampled bilinearly, as SAM2's are. A
+ * decoder with SAM's dense mask prompt (`maskInput`, of `predMask`'s shape, and optionally
+ * `hasMaskInput`) is given the previous frame's mask logits on every frame after the prompt's.
  */
 export const Sam2ManifestSchema = z.strictObject({
   /** What the results call this perception: `sam2:<name>`, or `learned` for the harness's own. */
@@ -36,7 +38,7 @@ export const Sam2ManifestSchema = z.strictObject({
       { pixFeatWithMem: Tensor },
     ),
     imageDecoder: module(
-      { pointCoords: Tensor, pointLabels: Tensor, imageEmbed: Tensor, highRes0: Tensor.optional(), highRes1: Tensor.optional() },
+      { pointCoords: Tensor, pointLabels: Tensor, imageEmbed: Tensor, highRes0: Tensor.optional(), highRes1: Tensor.optional(), maskInput: Tensor.optional(), hasMaskInput: Tensor.optional() },
       { predMask: Tensor, maskForMem: Tensor, objectPointer: Tensor },
     ),
     memoryEncoder: module({ maskForMem: Tensor, pixFeat: Tensor }, { maskmemFeatures: Tensor, maskmemPosEnc: Tensor.optional() }),

@@ -22,6 +22,8 @@ interface MemoryEntry {
 /** SAM2's point labels: 2 and 3 are a box's top-left and bottom-right corners; -1 is padding. */
 const BOX_LABELS = [2, 3];
 const PADDING_LABEL = -1;
+/** The dense mask prompt of the prompt frame: logits of "no object anywhere". */
+const NO_MASK_LOGIT = -10;
 
 /**
  * A learned promptable video tracker in SAM2's four-module split, through onnxruntime-node: the
@@ -37,6 +39,8 @@ export class Sam2OnnxTracker implements PromptableTracker {
   private recent: MemoryEntry[] = [];
   private box: Box | null = null;
   private lastDescriptor: Float32Array | null = null;
+  /** The last frame's mask logits: the next frame's dense mask prompt, for decoders that take one. */
+  private lastLogits: ort.Tensor | null = null;
 
   private constructor(
     private readonly manifest: Sam2Manifest,
@@ -52,6 +56,11 @@ export class Sam2OnnxTracker implements PromptableTracker {
     const image = manifest.modules.imageEncoder.inputs.image.shape;
     if (image.join() !== `1,3,${s},${s}`) {
       throw new InputError(manifestPath, `modules.imageEncoder.inputs.image: shape [${image.join(', ')}], but imageSize ${s} and RGB need [1, 3, ${s}, ${s}]`);
+    }
+    const { maskInput } = manifest.modules.imageDecoder.inputs;
+    const { predMask } = manifest.modules.imageDecoder.outputs;
+    if (maskInput && maskInput.shape.join() !== predMask.shape.join()) {
+      throw new InputError(manifestPath, `modules.imageDecoder.inputs.maskInput: shape [${maskInput.shape.join(', ')}], but it takes the last predMask, [${predMask.shape.join(', ')}]`);
     }
     const sessions = {} as Record<Sam2Module, ort.InferenceSession>;
     for (const [role, spec] of Object.entries(manifest.modules) as [Sam2Module, Sam2Manifest['modules'][Sam2Module]][]) {
@@ -93,6 +102,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     this.recent = [];
     this.box = box;
     this.lastDescriptor = null;
+    this.lastLogits = null;
     return this.track(frame);
   }
 
@@ -106,7 +116,9 @@ export class Sam2OnnxTracker implements PromptableTracker {
       imageEmbed,
       ...(m.imageDecoder.inputs.highRes0 && image.highRes0 ? { highRes0: image.highRes0 } : {}),
       ...(m.imageDecoder.inputs.highRes1 && image.highRes1 ? { highRes1: image.highRes1 } : {}),
+      ...this.maskPrompt(first),
     });
+    this.lastLogits = decoded.predMask;
     const memory = await this.run('memoryEncoder', { maskForMem: decoded.maskForMem, pixFeat: image.pixFeat });
     this.remember({ features: memory.maskmemFeatures, posEnc: memory.maskmemPosEnc ?? null, pointer: decoded.objectPointer }, first);
 
@@ -165,6 +177,16 @@ export class Sam2OnnxTracker implements PromptableTracker {
       pointCoords: new ort.Tensor('float32', Float32Array.from(coords), [1, 2, 2]),
       pointLabels: new ort.Tensor('float32', Float32Array.from(labels), [1, 2]),
     };
+  }
+
+  /** SAM's dense mask prompt: the last frame's logits, or "nothing" (-10, flagged absent) on the prompt frame. */
+  private maskPrompt(first: boolean): Tensors {
+    const spec = this.manifest.modules.imageDecoder.inputs;
+    if (!spec.maskInput) return {};
+    const shape = spec.maskInput.shape.map((d) => (typeof d === 'number' ? d : 1));
+    const given = !first && this.lastLogits !== null;
+    const maskInput = given ? this.lastLogits! : new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(NO_MASK_LOGIT), shape);
+    return { maskInput, ...(spec.hasMaskInput ? { hasMaskInput: new ort.Tensor('float32', Float32Array.of(given ? 1 : 0), [1]) } : {}) };
   }
 
   private remember(entry: MemoryEntry, first: boolean): void {
@@ -228,13 +250,23 @@ export class Sam2OnnxTracker implements PromptableTracker {
   }
 }
 
+type SampleGrid = { i0: number; i1: number; t: number }[];
+/** Grids already computed, by `source x size`: a run meets one or two, every frame. */
+const grids = new Map<string, SampleGrid>();
+
 /** For each of `size` output pixels, the two source cells and the weight of the second (align_corners=False). */
-function sampleGrid(source: number, size: number): { i0: number; i1: number; t: number }[] {
-  return Array.from({ length: size }, (_, i) => {
-    const f = Math.max(0, ((i + 0.5) * source) / size - 0.5);
-    const i0 = Math.min(source - 1, Math.floor(f));
-    return { i0, i1: Math.min(source - 1, i0 + 1), t: f - i0 };
-  });
+function sampleGrid(source: number, size: number): SampleGrid {
+  const id = `${source}x${size}`;
+  let grid = grids.get(id);
+  if (!grid) {
+    grid = Array.from({ length: size }, (_, i) => {
+      const f = Math.max(0, ((i + 0.5) * source) / size - 0.5);
+      const i0 = Math.min(source - 1, Math.floor(f));
+      return { i0, i1: Math.min(source - 1, i0 + 1), t: f - i0 };
+    });
+    grids.set(id, grid);
+  }
+  return grid;
 }
 
 /** Opens a module; a file that is not a readable ONNX model is the user's error, named. */

@@ -40,7 +40,8 @@ def export_modules(model, out_dir, memory_frames):
         pix_feat, hr0, hr1, _ = model.image_encoder(image)
         coords = torch.tensor([[[10.0, 10.0], [40.0, 40.0]]])
         labels = torch.tensor([[2.0, 3.0]])
-        pred, for_mem, pointer = model.mask_decoder(coords, labels, pix_feat, hr0, hr1)
+        mask_input = torch.full((1, 1, s // 2, s // 2), -10.0)
+        pred, for_mem, pointer = model.mask_decoder(coords, labels, pix_feat, hr0, hr1, mask_input)
         mem = model.memory_encoder(for_mem, pix_feat)
     bank = 3
     memory = mem.expand(bank, -1, -1, -1).contiguous()
@@ -54,8 +55,8 @@ def export_modules(model, out_dir, memory_frames):
     export(_BankAttention(model.memory_attention), (pix_feat, memory, pointers), 'memory_attention',
            ['current_feat', 'memory', 'object_pointers'], ['pix_feat_with_mem'],
            {'memory': {0: 'bank'}, 'object_pointers': {0: 'bank'}})
-    export(model.mask_decoder, (coords, labels, pix_feat, hr0, hr1), 'mask_decoder',
-           ['point_coords', 'point_labels', 'image_embed', 'high_res_0', 'high_res_1'], ['pred_mask', 'mask_for_mem', 'object_pointer'])
+    export(model.mask_decoder, (coords, labels, pix_feat, hr0, hr1, mask_input), 'mask_decoder',
+           ['point_coords', 'point_labels', 'image_embed', 'high_res_0', 'high_res_1', 'mask_input'], ['pred_mask', 'mask_for_mem', 'object_pointer'])
     export(model.memory_encoder, (for_mem, pix_feat), 'memory_encoder', ['mask_for_mem', 'pix_feat'], ['maskmem_features'])
 
     feat = [1, EMBED, g, g]
@@ -76,7 +77,7 @@ def export_modules(model, out_dir, memory_frames):
             'file': 'mask_decoder.onnx',
             'inputs': {'pointCoords': _tensor('point_coords', [1, 2, 2]), 'pointLabels': _tensor('point_labels', [1, 2]),
                        'imageEmbed': _tensor('image_embed', feat), 'highRes0': _tensor('high_res_0', [1, HIGH_RES_0, s // 2, s // 2]),
-                       'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4])},
+                       'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'maskInput': _tensor('mask_input', [1, 1, s // 2, s // 2])},
             'outputs': {'predMask': _tensor("pred_mask", [1, 1, s // 2, s // 2]), 'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]),
                         'objectPointer': _tensor('object_pointer', [1, POINTER])},
         },

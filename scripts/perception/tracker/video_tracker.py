@@ -10,6 +10,10 @@ from .memory_attention import MemoryAttention
 from .memory_encoder import MemoryEncoder
 
 PADDING = -1.0
+# The mask prompt of the prompt frame: logits of "nothing", as the adapter sends.
+NO_MASK = -10.0
+# A true mask as logits, for teacher forcing: +-4 is a confident, not a saturated, mask.
+TEACHER_LOGIT = 4.0
 BOX_LABELS = (2.0, 3.0)
 
 
@@ -29,27 +33,31 @@ class VideoTracker(nn.Module):
         ([B, T, 1, S/2, S/2] true masks and [B, T] flags), in training only, puts the true mask
         instead of the prediction into the memory of the flagged frames (teacher forcing): early
         in training the predictions are noise, and a memory of noise teaches the memory path
-        nothing."""
+        nothing. The teacher's mask also stands in for the previous prediction as the next frame's
+        mask prompt."""
         b, t = clip.shape[:2]
         corners = box.view(b, 2, 2)
         box_labels = torch.tensor(BOX_LABELS).expand(b, 2)
         padding = torch.full((b, 2), PADDING)
         masks, foregrounds = [], []
         prompt_mem, recent = None, []
+        previous = torch.full((b, 1, self.image_size // 2, self.image_size // 2), NO_MASK)
         for i in range(t):
             pix_feat, hr0, hr1, foreground = self.image_encoder(clip[:, i])
             if i == 0:
-                pred, for_mem, pointer = self.mask_decoder(corners, box_labels, pix_feat, hr0, hr1)
+                pred, for_mem, pointer = self.mask_decoder(corners, box_labels, pix_feat, hr0, hr1, previous)
             else:
                 bank = [prompt_mem] + recent
                 memory = torch.stack([m for m, _ in bank], 1)
                 pointers = torch.stack([p for _, p in bank], 1)
                 embed = self.memory_attention(pix_feat, memory, pointers)
-                pred, for_mem, pointer = self.mask_decoder(torch.zeros_like(corners), padding, embed, hr0, hr1)
+                pred, for_mem, pointer = self.mask_decoder(torch.zeros_like(corners), padding, embed, hr0, hr1, previous)
+            previous = pred
             if teacher is not None:
                 masks_true, flags = teacher
                 use = flags[:, i].view(-1, 1, 1, 1).float()
                 for_mem = use * masks_true[:, i] + (1 - use) * for_mem
+                previous = use * (masks_true[:, i] * 2 * TEACHER_LOGIT - TEACHER_LOGIT) + (1 - use) * pred
             entry = (self.memory_encoder(for_mem, pix_feat), pointer)
             if i == 0:
                 prompt_mem = entry
