@@ -232,31 +232,38 @@ async function sweepRate(workers: number, episodes: number) {
   return { workers, episodes: units, seconds: +seconds.toFixed(1), episodesPerSecond: +(units / seconds).toFixed(2) };
 }
 
-await initPhysics();
-physicsRate(6, false); // warm up the JIT and the WebAssembly tiers
-const report = {
-  measuredAt: new Date().toISOString(),
-  note: 'one core; physics steps at 240 Hz with the palm moving; "awake" wakes every object at every step (no sleeping)',
-  physicsStepsPerSecond: Object.fromEntries(
-    [1, 6, 12].map((n) => [`${n}_objects`, { atRest: physicsRate(n, false), awake: physicsRate(n, true) }]),
-  ),
-  expert: [await expertRate('cubes', 3, 6, 100), await expertRate('pile', 8, 8, 40)],
-  renderFramesPerSecond: Object.fromEntries(
-    [6, 20].flatMap((n) => [128, 256].map((size) => [`${n}_objects_${size}px`, renderRate(n, size, size === 128 ? 4000 : 2000)])),
-  ),
-  renderMemoryOver10kSteps: await renderMemory(),
-  perception128px: await perceptionCost(),
-  episodeOverhead: {
-    note: 'one core, cubes 3-6; wall time of whole episodes / time in their physics steps alone (goal <= 1.5); policyMsPerStep includes rendering the frames it reads and its perception',
+/** The sections of the report, each measured only when asked for (`npm run perf -- --only perception,overhead`). */
+const SECTIONS: Record<string, () => Promise<unknown>> = {
+  physicsStepsPerSecond: async () => Object.fromEntries([1, 6, 12].map((n) => [`${n}_objects`, { atRest: physicsRate(n, false), awake: physicsRate(n, true) }])),
+  expert: async () => [await expertRate('cubes', 3, 6, 100), await expertRate('pile', 8, 8, 40)],
+  renderFramesPerSecond: async () => Object.fromEntries([6, 20].flatMap((n) => [128, 256].map((size) => [`${n}_objects_${size}px`, renderRate(n, size, size === 128 ? 4000 : 2000)]))),
+  renderMemoryOver10kSteps: renderMemory,
+  perception128px: perceptionCost,
+  episodeOverhead: async () => ({
+    note: 'one core, cubes 3-6; wall time of whole episodes / time in their physics steps alone (goal <= 1.5); policyMsPerStep includes rendering the frames it reads and its perception (learned, the default)',
     policies: [await episodeOverhead('expert', 50), await episodeOverhead('act', 20), await episodeOverhead('sam2grasp', 20)],
-  },
-  sweep: await (async () => {
+  }),
+  sweep: async () => {
     const [one, two] = [await sweepRate(1, 8), await sweepRate(2, 8)];
     return { note: 'ci-smoke (5 policies x 2 occlusion levels) at 8 keys per cell, through runSweep', one, two, speedup: +(two.episodesPerSecond / one.episodesPerSecond).toFixed(2) };
-  })(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length },
-  ...environmentFacts(),
+  },
 };
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : Object.keys(SECTIONS);
+const unknown = only.find((name) => !(name in SECTIONS));
+if (unknown) {
+  console.error(`perf: --only: unknown section "${unknown}" (sections: ${Object.keys(SECTIONS).join(', ')})`);
+  process.exit(2);
+}
+
+await initPhysics();
+physicsRate(6, false); // warm up the JIT and the WebAssembly tiers
+const report: Record<string, unknown> = {
+  measuredAt: new Date().toISOString(),
+  note: 'one core; physics steps at 240 Hz with the palm moving; "awake" wakes every object at every step (no sleeping)',
+};
+for (const name of only) report[name] = await SECTIONS[name]();
+Object.assign(report, { machine: { cpu: cpus()[0]?.model, cores: cpus().length }, ...environmentFacts() });
 mkdirSync('results', { recursive: true });
-writeFileAtomic('results/perf.json', `${JSON.stringify(report, null, 2)}\n`);
+writeFileAtomic(onlyAt >= 0 ? 'results/perf-partial.json' : 'results/perf.json', `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));

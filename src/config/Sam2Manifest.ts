@@ -28,6 +28,8 @@ export const Sam2ManifestSchema = z.strictObject({
   memoryFrames: z.number().int().min(1).max(64).default(6),
   /** Mask logits above this are the object. */
   maskThreshold: z.number().default(0),
+  /** Foreground logits above this are objects (default: maskThreshold). */
+  foregroundThreshold: z.number().optional(),
   modules: z.strictObject({
     imageEncoder: module(
       { image: Tensor },

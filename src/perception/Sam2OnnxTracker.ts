@@ -39,6 +39,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
   private recent: MemoryEntry[] = [];
   private box: Box | null = null;
   private lastDescriptor: Float32Array | null = null;
+  private byteTables: Float32Array[] | null = null;
   /** The last frame's mask logits: the next frame's dense mask prompt, for decoders that take one. */
   private lastLogits: ort.Tensor | null = null;
 
@@ -87,7 +88,11 @@ export class Sam2OnnxTracker implements PromptableTracker {
   async foreground(frame: SensorFrame): Promise<Uint8Array> {
     if (!this.segmentsForeground) throw new Error(`${this.name}: its image encoder has no foreground output`);
     const image = await this.run('imageEncoder', { image: this.preprocess(frame) });
-    return this.upsampled(image.foreground, frame).mask;
+    return this.upsampled(image.foreground, frame, this.foregroundThreshold).mask;
+  }
+
+  private get foregroundThreshold(): number {
+    return this.manifest.foregroundThreshold ?? this.manifest.maskThreshold;
   }
 
   /** Frames in the memory bank now, the prompt frame included. */
@@ -122,7 +127,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     const memory = await this.run('memoryEncoder', { maskForMem: decoded.maskForMem, pixFeat: image.pixFeat });
     this.remember({ features: memory.maskmemFeatures, posEnc: memory.maskmemPosEnc ?? null, pointer: decoded.objectPointer }, first);
 
-    const { mask, score } = this.upsampled(decoded.predMask, frame);
+    const { mask, score } = this.upsampled(decoded.predMask, frame, this.manifest.maskThreshold);
     const blind = isBlackedOut(frame);
     // On a blacked-out frame the colours and depths under the mask are gone: keep the last ones.
     const descriptor = maskDescriptor(frame, mask, score, blind);
@@ -135,7 +140,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
       embedding: Float32Array.from(decoded.objectPointer.data as Float32Array),
       descriptor,
       fromMemory: blind,
-      foreground: image.foreground ? this.upsampled(image.foreground, frame).mask : undefined,
+      foreground: image.foreground ? this.upsampled(image.foreground, frame, this.foregroundThreshold).mask : undefined,
     };
   }
 
@@ -200,29 +205,39 @@ export class Sam2OnnxTracker implements PromptableTracker {
   /** Bilinear resize to the encoder's square size, then ImageNet normalisation, NCHW. */
   private preprocess(frame: SensorFrame): ort.Tensor {
     const s = this.manifest.imageSize;
-    const { mean, std } = this.manifest;
     const out = new Float32Array(3 * s * s);
-    for (let v = 0; v < s; v++) {
-      const fy = Math.min(frame.height - 1, Math.max(0, ((v + 0.5) * frame.height) / s - 0.5));
-      const y0 = Math.floor(fy), y1 = Math.min(frame.height - 1, y0 + 1), wy = fy - y0;
-      for (let u = 0; u < s; u++) {
-        const fx = Math.min(frame.width - 1, Math.max(0, ((u + 0.5) * frame.width) / s - 0.5));
-        const x0 = Math.floor(fx), x1 = Math.min(frame.width - 1, x0 + 1), wx = fx - x0;
-        for (let c = 0; c < 3; c++) {
-          const at = (x: number, y: number) => frame.rgb[3 * (y * frame.width + x) + c];
-          const value = (at(x0, y0) * (1 - wx) + at(x1, y0) * wx) * (1 - wy) + (at(x0, y1) * (1 - wx) + at(x1, y1) * wx) * wy;
-          out[c * s * s + v * s + u] = (value / 255 - mean[c]) / std[c];
+    const rows = sampleGrid(frame.height, s);
+    const cols = sampleGrid(frame.width, s);
+    const rgb = frame.rgb;
+    const w = frame.width;
+    for (let c = 0; c < 3; c++) {
+      // Normalisation is affine, so it commutes with the interpolation: normalise bytes by table.
+      const table = this.normalised[c];
+      const plane = c * s * s;
+      for (let v = 0; v < s; v++) {
+        const { i0: y0, i1: y1, t: ty } = rows[v];
+        for (let u = 0; u < s; u++) {
+          const { i0: x0, i1: x1, t: tx } = cols[u];
+          const top = table[rgb[3 * (y0 * w + x0) + c]] * (1 - tx) + table[rgb[3 * (y0 * w + x1) + c]] * tx;
+          const bottom = table[rgb[3 * (y1 * w + x0) + c]] * (1 - tx) + table[rgb[3 * (y1 * w + x1) + c]] * tx;
+          out[plane + v * s + u] = top * (1 - ty) + bottom * ty;
         }
       }
     }
     return new ort.Tensor('float32', out, [1, 3, s, s]);
   }
 
+  /** Each channel's 256 byte values, ImageNet-normalised. */
+  private get normalised(): Float32Array[] {
+    this.byteTables ??= [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, b) => (b / 255 - this.manifest.mean[c]) / this.manifest.std[c]));
+    return this.byteTables;
+  }
+
   /**
    * Mask logits (their last two dims) upsampled bilinearly to the frame (pixel centres aligned, as
    * PyTorch's `align_corners=False`) and thresholded; the score is the mean probability inside.
    */
-  private upsampled(logits: ort.Tensor, frame: SensorFrame): { mask: Uint8Array; score: number } {
+  private upsampled(logits: ort.Tensor, frame: SensorFrame, threshold: number): { mask: Uint8Array; score: number } {
     const dims = logits.dims;
     const h = dims[dims.length - 2];
     const w = dims[dims.length - 1];
@@ -239,7 +254,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
         const top = data[y0 * w + x0] * (1 - tx) + data[y0 * w + x1] * tx;
         const bottom = data[y1 * w + x0] * (1 - tx) + data[y1 * w + x1] * tx;
         const logit = top * (1 - ty) + bottom * ty;
-        if (logit > this.manifest.maskThreshold) {
+        if (logit > threshold) {
           mask[y * frame.width + x] = 1;
           sum += 1 / (1 + Math.exp(-logit));
           n++;

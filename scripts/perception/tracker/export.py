@@ -89,9 +89,9 @@ def export_modules(model, out_dir, memory_frames):
     }
 
 
-def write_manifest(out_dir, modules, image_size, memory_frames, extra):
-    manifest = {'imageSize': image_size, 'mean': [0.485, 0.456, 0.406], 'std': [0.229, 0.224, 0.225],
-                'memoryFrames': memory_frames, 'maskThreshold': 0, 'modules': modules, **extra}
+def write_manifest(out_dir, modules, image_size, memory_frames, mask_threshold, foreground_threshold, extra):
+    manifest = {'imageSize': image_size, 'mean': [0.485, 0.456, 0.406], 'std': [0.229, 0.224, 0.225], 'memoryFrames': memory_frames,
+                'maskThreshold': mask_threshold, 'foregroundThreshold': foreground_threshold, 'modules': modules, **extra}
     with open(os.path.join(out_dir, 'tracker.json'), 'w') as f:
         json.dump(manifest, f, indent=2)
         f.write('\n')
