@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DEFAULT_TRACKER, loadPerception, parseTrackerChoice, type TrackerChoice } from '../perception/index.js';
+import { DEFAULT_TRACKER, formatTrackerChoice, loadPerception, parseTrackerChoice, type TrackerChoice } from '../perception/index.js';
 import { createPolicy, type Policy } from '../policy/index.js';
 import type { Task } from '../sim/index.js';
 import { projectPackage } from './projectPackage.js';
@@ -29,4 +29,13 @@ export async function policyFor(ref: string, task: Task, tracker: TrackerChoice 
 export function parsePolicyRef(ref: string, where = '--policy'): { name: string; tracker?: TrackerChoice } {
   const match = /^(.+?)@((?:learned|oracle|sam2:).*)$/.exec(ref);
   return match ? { name: match[1], tracker: parseTrackerChoice(match[2], where) } : { name: ref };
+}
+
+/**
+ * A policy's name in results: its own, and the tracker a sweep gave it (`sam2grasp@oracle`), so
+ * that one policy with two trackers makes two cells.
+ */
+export function rowPolicyName(ref: string, name: string): string {
+  const { tracker } = parsePolicyRef(ref);
+  return tracker ? `${name}@${formatTrackerChoice(tracker)}` : name;
 }

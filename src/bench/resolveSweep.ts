@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadPolicyManifest, loadSweepSpec, type SweepSpec } from '../config/index.js';
+import { loadPolicyManifest, loadSam2Manifest, loadSweepSpec, type SweepSpec } from '../config/index.js';
 import { InputError, sha256Hex } from '../core/index.js';
 import { loadTask, tasksDir } from './loadTask.js';
-import { modelsDir, policyFor } from './policyFor.js';
+import { DEFAULT_TRACKER } from '../perception/index.js';
+import { learnedTrackerManifest, modelsDir, parsePolicyRef, policyFor, rowPolicyName } from './policyFor.js';
 
 /**
  * A sweep spec checked against the world: its tasks loaded, its policies loaded once (a broken
@@ -41,7 +42,7 @@ export async function resolveSweep(specPath: string, episodes?: number): Promise
   for (const [i, ref] of spec.policies.entries()) {
     for (const task of tasks) {
       const policy = await policyFor(ref, task, undefined, `${specPath}: policies[${i}]`);
-      if (task === tasks[0]) labels.push(policy.name);
+      if (task === tasks[0]) labels.push(rowPolicyName(ref, policy.name));
     }
     if (labels.indexOf(labels[i]) !== i) throw new InputError(`${specPath}: policies[${i}]`, `another policy is also named "${labels[i]}"`);
     models[labels[i]] = policyFingerprint(ref);
@@ -51,11 +52,22 @@ export async function resolveSweep(specPath: string, episodes?: number): Promise
   return { spec: named, policyRefs: spec.policies, taskRefs, taskIds, configHash, models };
 }
 
-/** sha256 over a learned policy's manifest and ONNX bytes; the expert is code, named by itself. */
+/**
+ * sha256 over a learned policy's manifest and ONNX bytes and its perception's (the tracker's
+ * manifest and modules; an oracle is code); the expert is code, named by itself.
+ */
 function policyFingerprint(ref: string): string {
-  if (ref === 'expert') return 'expert';
-  const manifestPath = ref.startsWith('onnx:') ? ref.slice(5) : join(modelsDir(), `${ref}.json`);
+  const { name, tracker = DEFAULT_TRACKER } = parsePolicyRef(ref);
+  if (name === 'expert') return 'expert';
+  const manifestPath = name.startsWith('onnx:') ? name.slice(5) : join(modelsDir(), `${name}.json`);
   const manifest = loadPolicyManifest(manifestPath);
   const model = readFileSync(resolve(dirname(manifestPath), manifest.file));
-  return sha256Hex(Buffer.concat([readFileSync(manifestPath), model]));
+  const perception = tracker.kind === 'oracle' ? [] : [learnedTrackerManifest(), ...(tracker.kind === 'sam2' ? [tracker.manifest] : [])].flatMap(trackerFiles);
+  return sha256Hex(Buffer.concat([readFileSync(manifestPath), model, ...perception]));
+}
+
+/** A four-module tracker's manifest and module files, as bytes. */
+function trackerFiles(manifestPath: string): Buffer[] {
+  const manifest = loadSam2Manifest(manifestPath);
+  return [readFileSync(manifestPath), ...Object.values(manifest.modules).map((m) => readFileSync(resolve(dirname(manifestPath), m.file)))];
 }

@@ -4,7 +4,7 @@ import type { Policy } from '../policy/index.js';
 import type { Task } from '../sim/index.js';
 import { toEpisodeRow, type EpisodeRow } from './EpisodeRow.js';
 import { loadTask } from './loadTask.js';
-import { policyFor } from './policyFor.js';
+import { policyFor, rowPolicyName } from './policyFor.js';
 import { runEpisode } from './runEpisode.js';
 
 /** What a worker needs to run one unit of a sweep; plain data, so it crosses threads. */
@@ -48,8 +48,7 @@ export async function runUnit(job: UnitJob): Promise<UnitResult> {
   const env = await cached(envs, `${job.taskRef}|${job.key.occlusion}|${job.occlusionMode}`, async () => new OcclusionWrapper(await GraspEnv.create(task), job.key.occlusion, mode));
   const policy = await cached(policies, `${job.taskRef}|${job.policy}`, () => policyFor(job.policy, task));
   const result = await runEpisode(env, policy, job.key);
-  // The row names the policy as the sweep does (`sam2grasp@oracle`), so its cells stay apart.
-  return { row: { ...toEpisodeRow(result, mode), policy: job.policy }, milliseconds: performance.now() - started };
+  return { row: toEpisodeRow({ ...result, policy: rowPolicyName(job.policy, result.policy) }, mode), milliseconds: performance.now() - started };
 }
 
 /** The pool's entry point (tinypool calls the default export). */
