@@ -110,7 +110,7 @@ export const TaskSpecSchema = z.strictObject({
           missRate: z.number().min(0).max(1).default(0.01),
         })
         .prefault({}),
-      /** The simulated SAM2 tracker's memory and noise. */
+      /** The oracle tracker's memory and noise (`--tracker oracle`). */
       tracker: z
         .strictObject({
           memory: z.number().int().min(1).max(64).default(6),

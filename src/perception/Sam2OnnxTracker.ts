@@ -206,6 +206,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
   private preprocess(frame: SensorFrame): ort.Tensor {
     const s = this.manifest.imageSize;
     const out = new Float32Array(3 * s * s);
+    if (frame.width === s && frame.height === s) return this.normalisedAsIs(frame, out);
     const rows = sampleGrid(frame.height, s);
     const cols = sampleGrid(frame.width, s);
     const rgb = frame.rgb;
@@ -225,6 +226,19 @@ export class Sam2OnnxTracker implements PromptableTracker {
       }
     }
     return new ort.Tensor('float32', out, [1, 3, s, s]);
+  }
+
+  /** The frame at the encoder's own size: normalised, reordered to NCHW, nothing to interpolate. */
+  private normalisedAsIs(frame: SensorFrame, out: Float32Array): ort.Tensor {
+    const n = frame.width * frame.height;
+    const [r, g, b] = this.normalised;
+    const rgb = frame.rgb;
+    for (let i = 0, j = 0; i < n; i++, j += 3) {
+      out[i] = r[rgb[j]];
+      out[n + i] = g[rgb[j + 1]];
+      out[2 * n + i] = b[rgb[j + 2]];
+    }
+    return new ort.Tensor('float32', out, [1, 3, frame.height, frame.width]);
   }
 
   /** Each channel's 256 byte values, ImageNet-normalised. */

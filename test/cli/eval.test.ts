@@ -41,6 +41,8 @@ describe('sam2grasp eval', () => {
       expect(r).toMatchObject({ occlusion: '0.4', occlusion_mode: 'windows:3' });
       expect(Number(r.prompt_iou)).toBeGreaterThan(0.3);
       expect(Number(r.track_iou)).toBeGreaterThan(0.2);
+      expect(r.track_switches).toMatch(/^\d+$/);
+      expect(r.perception).toBe(''); // the expert drove; the probe's tracker is in run.json
     }
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).tracker).toBe('oracle');
   });
