@@ -1,5 +1,5 @@
 import type { TaskSpec } from '../config/index.js';
-import type { Rng } from '../core/index.js';
+import { InputError, type Rng } from '../core/index.js';
 import { SEGMENT_IDS, type Frame, type SensorFrame } from '../render/index.js';
 import { OracleTracker } from './OracleTracker.js';
 import type { PromptableTracker } from './PromptableTracker.js';
@@ -31,7 +31,7 @@ export interface Perception {
 export async function loadPerception(choice: TrackerChoice, spec: TaskSpec, learnedManifest: string): Promise<Perception> {
   if (choice.kind === 'oracle') return oraclePerception(spec);
   const learned = await Sam2OnnxTracker.load(learnedManifest);
-  if (!learned.segmentsForeground) throw new Error(`${learnedManifest}: the learned tracker has no foreground output`);
+  if (!learned.segmentsForeground) throw new InputError(learnedManifest, 'modules.imageEncoder.outputs.foreground: the learned tracker must segment the foreground (the scene token reads it)');
   const tracker = choice.kind === 'sam2' ? await Sam2OnnxTracker.load(choice.manifest) : learned;
   return {
     name: tracker.name,
