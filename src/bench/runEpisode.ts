@@ -1,7 +1,7 @@
 import { policyRng, type EpisodeKey } from '../core/index.js';
 import type { Action, Env, Observation, Outcome, ResetInfo } from '../env/index.js';
 import { promptFor, type Box } from '../perception/index.js';
-import { groundTruthOf, type Policy, type RobotInfo } from '../policy/index.js';
+import { groundTruthOf, robotInfoOf, type Policy } from '../policy/index.js';
 import { objectSegmentId } from '../render/index.js';
 import type { TrackingMetrics } from './TrackingProbe.js';
 
@@ -47,7 +47,7 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
     const outcome: Outcome = { successTarget: false, successAny: false, liftedObject: null, failureReason: 'no_prompt', graspError: null, closingPoint: null, closingToNearest: null, closingToCentroid: null };
     return { key, policy: policy.name, perception: policy.perception ?? '', reset: info, outcome, prompt, steps: 0, stateHash: env.stateHash() };
   }
-  await policy.reset({ robot: robotInfo(env), rng: policyRng(key), groundTruth: policy.privileged ? groundTruthOf(env) : undefined, prompt }, observation);
+  await policy.reset({ robot: robotInfoOf(env), rng: policyRng(key), groundTruth: policy.privileged ? groundTruthOf(env) : undefined, prompt }, observation);
   let obs = observation;
   for (;;) {
     const chunk = await policy.act(obs);
@@ -70,10 +70,6 @@ export function detectPrompt(env: Env, key: EpisodeKey, info: ResetInfo): Box | 
   return promptFor(env.task.spec.perception.detector, key, env.trueFrames().scene, objectSegmentId(info.target));
 }
 
-function robotInfo(env: Env): RobotInfo {
-  const { gripper, control } = env.task.spec;
-  return { controlHz: control.controlHz, maxOpening: gripper.maxOpening, maxSpeed: gripper.maxSpeed, maxYawRate: gripper.maxYawRate };
-}
 
 /** Several hooks as one, called in order. */
 export function combineHooks(...all: EpisodeHooks[]): EpisodeHooks {

@@ -1,7 +1,7 @@
 import { episodeRng, policyRng, Rng, type EpisodeKey, type PalmPose } from '../core/index.js';
 import { CLOSING_COMMAND, GraspEnv, type Action, type Observation } from '../env/index.js';
 import { promptFor } from '../perception/index.js';
-import { groundTruthOf, ScriptedExpert, type RobotInfo } from '../policy/index.js';
+import { groundTruthOf, robotInfoOf, ScriptedExpert } from '../policy/index.js';
 import { cloneFrame, objectSegmentId, type Frame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import { DemoStore } from './DemoStore.js';
@@ -88,7 +88,7 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
   const { gripper } = env.task.spec;
   const observation = startSpread > 0 ? moveToStart(env, first, startPose(key, gripper.home, startSpread)) : first;
   if (!observation) return null;
-  expert.reset({ robot: robotOf(env), rng: policyRng(key), groundTruth: groundTruthOf(env) });
+  expert.reset({ robot: robotInfoOf(env), rng: policyRng(key), groundTruth: groundTruthOf(env) });
   const targetSegmentId = objectSegmentId(info.target);
   const prompt = promptFor(env.task.spec.perception.detector, key, env.trueFrames().scene, targetSegmentId);
   const frames: Frame[] = [];
@@ -114,12 +114,6 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
     }
     obs = result.observation;
   }
-}
-
-/** What the expert knows of the robot: public facts of the task's hardware and control loop. */
-export function robotOf(env: GraspEnv): RobotInfo {
-  const { gripper, control } = env.task.spec;
-  return { controlHz: control.controlHz, maxOpening: gripper.maxOpening, maxSpeed: gripper.maxSpeed, maxYawRate: gripper.maxYawRate };
 }
 
 /**

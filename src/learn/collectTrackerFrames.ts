@@ -3,8 +3,7 @@ import { taskObjectCount } from '../config/index.js';
 import { join } from 'node:path';
 import { episodeRng, policyRng, type EpisodeKey } from '../core/index.js';
 import { GraspEnv } from '../env/index.js';
-import { groundTruthOf, ScriptedExpert } from '../policy/index.js';
-import { robotOf } from './collectDemos.js';
+import { groundTruthOf, robotInfoOf, ScriptedExpert } from '../policy/index.js';
 import type { Task } from '../sim/index.js';
 
 /**
@@ -96,7 +95,7 @@ function recordEpisode(env: GraspEnv, key: EpisodeKey, write: (rgb: Uint8Array, 
   const { observation: first, info } = env.reset(key);
   const spec = env.task.spec;
   const expert = new ScriptedExpert();
-  expert.reset({ robot: robotOf(env), rng: policyRng(key), groundTruth: groundTruthOf(env) });
+  expert.reset({ robot: robotInfoOf(env), rng: policyRng(key), groundTruth: groundTruthOf(env) });
   const push = drawPush(key, info.nObjects);
   const ids = new Uint8Array(spec.cameras.scene.width * spec.cameras.scene.height);
   let obs = first;

@@ -39,7 +39,6 @@ export class Sam2OnnxTracker implements PromptableTracker {
   private recent: MemoryEntry[] = [];
   private box: Box | null = null;
   private lastDescriptor: Float32Array | null = null;
-  private byteTables: Float32Array[] | null = null;
   /** The last frame's mask logits: the next frame's dense mask prompt, for decoders that take one. */
   private lastLogits: ort.Tensor | null = null;
 
@@ -48,6 +47,8 @@ export class Sam2OnnxTracker implements PromptableTracker {
     private readonly sessions: Record<Sam2Module, ort.InferenceSession>,
     /** `learned` for the harness's own tracker, `sam2:<name>` for any other export. */
     readonly name: string,
+    /** Each channel's 256 byte values, ImageNet-normalised: made once at load, shared by every fresh tracker. */
+    private readonly normalised: Float32Array[] = byteTables(manifest),
   ) {}
 
   /** Loads the four modules and checks their tensors against the manifest. */
@@ -76,7 +77,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
 
   /** A tracker with an empty memory that shares this one's loaded modules (sessions hold no state). */
   fresh(): Sam2OnnxTracker {
-    return new Sam2OnnxTracker(this.manifest, this.sessions, this.name);
+    return new Sam2OnnxTracker(this.manifest, this.sessions, this.name, this.normalised);
   }
 
   /** Its image encoder also segments every object in view (a `foreground` output). */
@@ -88,7 +89,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
   async foreground(frame: SensorFrame): Promise<Uint8Array> {
     if (!this.segmentsForeground) throw new Error(`${this.name}: its image encoder has no foreground output`);
     const image = await this.run('imageEncoder', { image: this.preprocess(frame) });
-    return this.upsampled(image.foreground, frame, this.foregroundThreshold).mask;
+    return this.upsampled(image.foreground, frame, this.foregroundThreshold, false).mask;
   }
 
   private get foregroundThreshold(): number {
@@ -140,7 +141,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
       embedding: Float32Array.from(decoded.objectPointer.data as Float32Array),
       descriptor,
       fromMemory: blind,
-      foreground: image.foreground ? this.upsampled(image.foreground, frame, this.foregroundThreshold).mask : undefined,
+      foreground: image.foreground ? this.upsampled(image.foreground, frame, this.foregroundThreshold, false).mask : undefined,
     };
   }
 
@@ -241,17 +242,12 @@ export class Sam2OnnxTracker implements PromptableTracker {
     return new ort.Tensor('float32', out, [1, 3, frame.height, frame.width]);
   }
 
-  /** Each channel's 256 byte values, ImageNet-normalised. */
-  private get normalised(): Float32Array[] {
-    this.byteTables ??= [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, b) => (b / 255 - this.manifest.mean[c]) / this.manifest.std[c]));
-    return this.byteTables;
-  }
-
   /**
    * Mask logits (their last two dims) upsampled bilinearly to the frame (pixel centres aligned, as
-   * PyTorch's `align_corners=False`) and thresholded; the score is the mean probability inside.
+   * PyTorch's `align_corners=False`) and thresholded; with `scored`, the score is the mean
+   * probability inside (the foreground needs none, and is spared an exponential per pixel).
    */
-  private upsampled(logits: ort.Tensor, frame: SensorFrame, threshold: number): { mask: Uint8Array; score: number } {
+  private upsampled(logits: ort.Tensor, frame: SensorFrame, threshold: number, scored = true): { mask: Uint8Array; score: number } {
     const dims = logits.dims;
     const h = dims[dims.length - 2];
     const w = dims[dims.length - 1];
@@ -270,13 +266,18 @@ export class Sam2OnnxTracker implements PromptableTracker {
         const logit = top * (1 - ty) + bottom * ty;
         if (logit > threshold) {
           mask[y * frame.width + x] = 1;
-          sum += 1 / (1 + Math.exp(-logit));
+          if (scored) sum += 1 / (1 + Math.exp(-logit));
           n++;
         }
       }
     }
     return { mask, score: n ? sum / n : 0 };
   }
+}
+
+/** Each channel's 256 byte values, ImageNet-normalised: normalisation as a table lookup. */
+function byteTables(manifest: Sam2Manifest): Float32Array[] {
+  return [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, b) => (b / 255 - manifest.mean[c]) / manifest.std[c]));
 }
 
 type SampleGrid = { i0: number; i1: number; t: number }[];

@@ -21,6 +21,12 @@ export interface GroundTruth {
   frames(): ReturnType<Env['trueFrames']>;
 }
 
+/** What every policy may know of the robot: public facts of the task's hardware and control loop. */
+export function robotInfoOf(env: Env): RobotInfo {
+  const { gripper, control } = env.task.spec;
+  return { controlHz: control.controlHz, maxOpening: gripper.maxOpening, maxSpeed: gripper.maxSpeed, maxYawRate: gripper.maxYawRate };
+}
+
 /** The env's ground-truth channel, for the policies that declare `privileged`. */
 export function groundTruthOf(env: Env): GroundTruth {
   return { state: () => env.privileged(), frames: () => env.trueFrames() };

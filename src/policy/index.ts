@@ -1,4 +1,4 @@
-export { groundTruthOf, type GroundTruth, type Policy, type PolicyContext, type RobotInfo } from './Policy.js';
+export { groundTruthOf, robotInfoOf, type GroundTruth, type Policy, type PolicyContext, type RobotInfo } from './Policy.js';
 export { ScriptedExpert } from './expert/ScriptedExpert.js';
 export { planGrasp, type GraspPlan } from './expert/planGrasp.js';
 export { createPolicy, policyNames, LEARNED_POLICIES, type PolicyOptions } from './registry.js';

@@ -37,12 +37,11 @@ export function cloneSensorFrame(frame: SensorFrame): SensorFrame {
 }
 
 export function createFrame(width: number, height: number): Frame {
-  const n = width * height;
-  return { width, height, rgb: new Uint8Array(n * 3), depth: new Float32Array(n), ids: new Uint16Array(n) };
+  return { ...createSensorFrame(width, height), ids: new Uint16Array(width * height) };
 }
 
 export function cloneFrame(frame: Frame): Frame {
-  return { width: frame.width, height: frame.height, rgb: frame.rgb.slice(), depth: frame.depth.slice(), ids: frame.ids.slice() };
+  return { ...cloneSensorFrame(frame), ids: frame.ids.slice() };
 }
 
 /** Pinhole intrinsics in pixels. Pixel (u, v) has its centre at (u + 0.5, v + 0.5). */
