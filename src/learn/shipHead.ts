@@ -33,7 +33,10 @@ export async function shipHead(head: TrainedHead, name: string, conditioning: Co
     file: `${name}.onnx`,
     conditioning,
     encoder: relative(dir, encoderManifest) || encoderManifest,
-    inputs: { features: { name: 'features', shape: [1, featureLength] }, proprio: { name: 'proprio', shape: [1, PROPRIO_FIELDS.length] } },
+    inputs: {
+      'observation.features': { name: 'features', shape: [1, featureLength] },
+      'observation.state': { name: 'proprio', shape: [1, PROPRIO_FIELDS.length] },
+    },
     output: { name: 'actions', shape: [1, head.config.chunk, ACTION_FIELDS.length] },
     proprioNorm: { mean: [...head.proprioNorm.mean], std: [...head.proprioNorm.std] },
     actionNorm: { mean: [...head.actionNorm.mean], std: [...head.actionNorm.std] },

@@ -5,14 +5,7 @@ import { loadEncoderManifest, type EncoderManifest } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import type { SensorFrame } from '../render/index.js';
 import { checkSession } from './checkSession.js';
-
-/** One thread and sequential execution: the same input gives the same bits. */
-export const DETERMINISTIC_SESSION: ort.InferenceSession.SessionOptions = {
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  graphOptimizationLevel: 'all',
-};
+import { openSession } from './openSession.js';
 
 /**
  * The frozen feature encoder, run through onnxruntime-node: an RGB-D frame plus a mask channel in,
@@ -40,7 +33,7 @@ export class FeatureEncoder {
     }
     const file = resolve(dirname(manifestPath), manifest.file);
     if (!existsSync(file)) throw new InputError(manifestPath, `file: ${file} does not exist`);
-    const session = await ort.InferenceSession.create(file, DETERMINISTIC_SESSION);
+    const session = await openSession(file);
     checkSession(session, file, [manifest.input], [manifest.output]);
     return new FeatureEncoder(session, manifest);
   }

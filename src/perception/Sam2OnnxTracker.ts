@@ -6,7 +6,7 @@ import { InputError } from '../core/index.js';
 import type { SensorFrame } from '../render/index.js';
 import { boxProblem, boxWhere, type Box } from './Box.js';
 import { checkSession, type TensorSpec } from './checkSession.js';
-import { DETERMINISTIC_SESSION } from './FeatureEncoder.js';
+import { openSession } from './openSession.js';
 import { isBlackedOut, maskDescriptor } from './maskDescriptor.js';
 import type { PromptableTracker, TrackResult } from './PromptableTracker.js';
 
@@ -297,15 +297,6 @@ function sampleGrid(source: number, size: number): SampleGrid {
     grids.set(id, grid);
   }
   return grid;
-}
-
-/** Opens a module; a file that is not a readable ONNX model is the user's error, named. */
-async function openSession(file: string): Promise<ort.InferenceSession> {
-  try {
-    return await ort.InferenceSession.create(file, DETERMINISTIC_SESSION);
-  } catch (err) {
-    throw new InputError(file, `not a loadable ONNX model (${String((err as Error).message ?? err).split('\n')[0]})`);
-  }
 }
 
 function specs(record: Record<string, TensorSpec | undefined>): TensorSpec[] {

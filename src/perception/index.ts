@@ -5,7 +5,8 @@ export { OracleTracker, DEFAULT_ORACLE_TRACKER, ORACLE_EMBEDDING_SIZE, type Orac
 export { loadPerception, oracleForeground, type Perception, type TrueSceneFrame } from './Perception.js';
 export { OnnxGraphBuilder } from './OnnxGraphBuilder.js';
 export { maskDescriptor, isBlackedOut, DESCRIPTOR_SIZE } from './maskDescriptor.js';
-export { FeatureEncoder, DETERMINISTIC_SESSION } from './FeatureEncoder.js';
+export { FeatureEncoder } from './FeatureEncoder.js';
+export { openSession, DETERMINISTIC_SESSION } from './openSession.js';
 export { checkSession, type TensorSpec } from './checkSession.js';
 export { conditionedFeatures, conditionedLength, maskTokenLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
 export { objectGeometry, GEOMETRY_SIZE } from './objectGeometry.js';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTask, runEpisode } from '../../src/bench/index.js';
+import { runEpisode } from '../../src/bench/index.js';
 import { policyRng, quatFromYaw } from '../../src/core/index.js';
-import { GraspEnv, type PrivilegedState } from '../../src/env/index.js';
+import { GraspEnv, loadTask, type PrivilegedState } from '../../src/env/index.js';
 import { groundTruthOf, planGrasp, ScriptedExpert } from '../../src/policy/index.js';
 import { CATALOG, objectExtent } from '../../src/sim/index.js';
 

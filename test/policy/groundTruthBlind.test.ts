@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectPrompt, learnedTrackerManifest, loadTask, modelsDir } from '../../src/bench/index.js';
+import { detectPrompt, learnedTrackerManifest, modelsDir } from '../../src/bench/index.js';
 import { policyRng, Rng, type EpisodeKey } from '../../src/core/index.js';
-import { GraspEnv, type Action, type Env, type PerCamera, type PrivilegedState } from '../../src/env/index.js';
+import { GraspEnv, loadTask, type Action, type Env, type PerCamera, type PrivilegedState } from '../../src/env/index.js';
 import { loadPerception, type TrackerChoice } from '../../src/perception/index.js';
 import { groundTruthOf, LEARNED_POLICIES, OnnxChunkPolicy } from '../../src/policy/index.js';
 import { SEGMENT_IDS, type Frame } from '../../src/render/index.js';
@@ -41,7 +41,7 @@ function scrambled(inner: Env, rng: Rng) {
 /** Every chunk a policy returns over the first steps of each key, executing its first action. */
 async function chunks(name: string, tracker: TrackerChoice, scramble: boolean): Promise<Action[][]> {
   const perception = await loadPerception(tracker, task.spec, learnedTrackerManifest());
-  const policy = await OnnxChunkPolicy.load(`${modelsDir()}/${name}.json`, perception, task.spec.control.controlHz);
+  const policy = await OnnxChunkPolicy.load(`${modelsDir()}/${name}.json`, { controlHz: task.spec.control.controlHz, cameras: task.spec.cameras }, async () => perception);
   const out: Action[][] = [];
   for (const key of keys) {
     let { observation, info } = env.reset(key);
