@@ -2,9 +2,9 @@ import { episodeRng, policyRng, Rng, type EpisodeKey, type PalmPose } from '../c
 import { CLOSING_COMMAND, GraspEnv, type Action, type Observation } from '../env/index.js';
 import { promptFor } from '../perception/index.js';
 import { groundTruthOf, robotInfoOf, ScriptedExpert } from '../policy/index.js';
-import { cloneFrame, objectSegmentId, type Frame } from '../render/index.js';
+import { cloneFrame, objectSegmentId, type CameraModel, type Frame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
-import { DemoStore } from './DemoStore.js';
+import { DemoStore, type DemoCameras } from './DemoStore.js';
 
 /** Demonstrations use episode indices from here on, so they never overlap the evaluation keys (0, 1, 2, ...). */
 export const DEMO_INDEX_BASE = 1_000_000;
@@ -92,14 +92,24 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
   const targetSegmentId = objectSegmentId(info.target);
   const prompt = promptFor(env.task.spec.perception.detector, key, env.trueFrames().scene, targetSegmentId);
   const frames: Frame[] = [];
+  const wristFrames: Frame[] = [];
+  const cameras: DemoCameras = {
+    sceneIntrinsics: intrinsicsRow(observation.cameras.scene),
+    sceneToWorld: rowMajor(observation.cameras.scene.cameraToWorld),
+    wristIntrinsics: intrinsicsRow(observation.cameras.wrist),
+    wristToWorld: [],
+  };
   const proprio: number[][] = [];
   const actions: number[][] = [];
   let obs = observation;
   let closed = false;
   for (;;) {
     const label = expert.act(obs)[0];
-    // The camera's frame with the true ids: the ids are the training labels' and the oracle's only.
-    frames.push(cloneFrame({ ...obs.frames.scene, ids: env.trueFrames().scene.ids }));
+    // The cameras' frames with the true ids: the ids are the training labels' and the oracle's only.
+    const truth = env.trueFrames();
+    frames.push(cloneFrame({ ...obs.frames.scene, ids: truth.scene.ids }));
+    wristFrames.push(cloneFrame({ ...obs.frames.wrist, ids: truth.wrist.ids }));
+    cameras.wristToWorld.push(rowMajor(obs.cameras.wrist.cameraToWorld));
     const p = obs.proprio;
     proprio.push([p.palm.x, p.palm.y, p.palm.z, p.palm.yaw, p.opening, p.gripForce, p.gripper]);
     actions.push([label.x, label.y, label.z, label.yaw, label.gripper]);
@@ -110,10 +120,21 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
     const result = env.step(executed);
     if (result.outcome) {
       if (!result.outcome.successTarget) return null;
-      return { meta: { key, targetSegmentId, prompt, noisy: noise !== null, proprio, actions }, frames };
+      return { meta: { key, targetSegmentId, prompt, noisy: noise !== null, proprio, actions, cameras }, frames: { scene: frames, wrist: wristFrames } };
     }
     obs = result.observation;
   }
+}
+
+/** `fx, fy, cx, cy` of a camera, pixels. */
+function intrinsicsRow(camera: CameraModel): number[] {
+  const { fx, fy, cx, cy } = camera.intrinsics;
+  return [fx, fy, cx, cy];
+}
+
+/** A column-major 4 x 4 matrix (three.js's order) as 16 numbers in row-major order. */
+function rowMajor(columnMajor: ArrayLike<number>): number[] {
+  return Array.from({ length: 16 }, (_, i) => columnMajor[(i % 4) * 4 + Math.floor(i / 4)]);
 }
 
 /**

@@ -8,3 +8,4 @@ export { countSegments } from './countSegments.js';
 export { checkCameras } from './checkCameras.js';
 export { type RgbImage, depthToRgb, idsToRgb, rgbOf, segmentColour, contactSheet, overlay } from './colourMaps.js';
 export { writePng, writeGif } from './imageFiles.js';
+export { rgbPng, gray8Png, gray16Png } from './pngBytes.js';
