@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { defaultWorkers, projectPackage, resolveSweep, runSweep, WHOLE } from '../bench/index.js';
+import { defaultWorkers, resolveSweep, runSweep, WHOLE } from '../bench/index.js';
+import { projectPackage } from '../core/index.js';
 import { intFlag, parseFlags } from './flags.js';
 
 export const summary = "the main job: the paper's Tables I and III (methods; occlusion sweep) with intervals and paired tests";

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import { cacheProgress, DEFAULT_TRACKER, learnedTrackerManifest, loadPerception, loadTask, modelsDir } from '../bench/index.js';
+import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
+import { cacheProgress } from '../core/index.js';
+import { loadTask } from '../env/index.js';
+import { DEFAULT_TRACKER, loadPerception } from '../perception/index.js';
 import { cacheFeatures, DEFAULT_OCCLUDED_SHARE, DemoStore } from '../learn/index.js';
 import { fractionFlag, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 

@@ -1,5 +1,6 @@
-import { collectionProgress, loadTask } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
+import { collectionProgress } from '../core/index.js';
+import { loadTask } from '../env/index.js';
 import { collectDemos, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DemoStore } from '../learn/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, required } from './flags.js';
 

@@ -1,5 +1,6 @@
-import { formatSummaryTable, loadTask, runEval } from '../bench/index.js';
+import { formatSummaryTable, runEval } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
+import { loadTask } from '../env/index.js';
 import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 
 export const summary = 'run one policy on one task and write episodes.csv, summary.csv and run.json';

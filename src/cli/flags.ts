@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseObjectCount, type ObjectCount } from '../core/index.js';
 import { MAX_OBJECTS } from '../config/index.js';
-import { parseOcclusionMode, parseTrackerChoice, type TrackerChoice } from '../bench/index.js';
+import { parseOcclusionMode } from '../env/index.js';
+import { parseTrackerChoice, type TrackerChoice } from '../perception/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

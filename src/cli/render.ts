@@ -1,5 +1,7 @@
-import { DEFAULT_TRACKER, loadTask, renderEpisode } from '../bench/index.js';
+import { renderEpisode } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
+import { loadTask } from '../env/index.js';
+import { DEFAULT_TRACKER } from '../perception/index.js';
 import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 
 export const summary = 'run one episode and write pictures of what the cameras see (PNG contact sheets, GIF)';

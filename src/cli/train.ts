@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheProgress, collectionProgress, DEFAULT_TRACKER, environmentFacts, formatTrackerChoice, lazyProgress, learnedTrackerManifest, LEARNED_POLICIES, loadPerception, loadTask, modelsDir, writeFileAtomic } from '../bench/index.js';
-import { InputError } from '../core/index.js';
+import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
+import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
+import { loadTask } from '../env/index.js';
 import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
+import { conditionedLength, DEFAULT_TRACKER, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
+import { LEARNED_POLICIES } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
-import { conditionedLength, FeatureEncoder } from '../bench/index.js';
 
 export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
 

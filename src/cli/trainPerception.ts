@@ -2,8 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { loadTask, modelsDir, Progress, projectPackage } from '../bench/index.js';
-import { InputError } from '../core/index.js';
+import { modelsDir } from '../bench/index.js';
+import { InputError, Progress, projectPackage } from '../core/index.js';
+import { loadTask } from '../env/index.js';
 import { collectTrackerFrames } from '../learn/index.js';
 import { intFlag, parseFlags } from './flags.js';
 

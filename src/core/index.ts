@@ -6,3 +6,7 @@ export { sha256Hex, hashFloats } from './hash.js';
 export * from './math.js';
 export * from './Polygon2.js';
 export { type PalmPose, stepPoseTowards } from './PalmPose.js';
+export { projectPackage } from './projectPackage.js';
+export { environmentFacts } from './environmentFacts.js';
+export { writeFileAtomic } from './writeFileAtomic.js';
+export { Progress, lazyProgress, cacheProgress, collectionProgress } from './Progress.js';

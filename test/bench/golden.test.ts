@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTask, runEpisode, toEpisodeRow } from '../../src/bench/index.js';
-import { GraspEnv } from '../../src/env/index.js';
+import { runEpisode, toEpisodeRow } from '../../src/bench/index.js';
+import { GraspEnv, loadTask } from '../../src/env/index.js';
 import { ScriptedExpert } from '../../src/policy/index.js';
 
 /**

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTask } from '../../src/bench/index.js';
-import { GraspEnv, type Action } from '../../src/env/index.js';
+import { GraspEnv, loadTask, type Action } from '../../src/env/index.js';
 
 const cubes = await GraspEnv.create(loadTask('cubes'));
 const other = await GraspEnv.create(loadTask('cubes'));

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTask } from '../../src/bench/index.js';
-import { GraspEnv, OcclusionWrapper, parseOcclusionMode, type Action } from '../../src/env/index.js';
+import { GraspEnv, loadTask, OcclusionWrapper, parseOcclusionMode, type Action } from '../../src/env/index.js';
 import { objectSegmentId } from '../../src/render/index.js';
 
 const base = await GraspEnv.create(loadTask('cubes'));

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTask, runEpisode } from '../../src/bench/index.js';
+import { runEpisode } from '../../src/bench/index.js';
 import { sha256Hex } from '../../src/core/index.js';
-import { CLOSING_COMMAND, GraspEnv, type Observation } from '../../src/env/index.js';
+import { CLOSING_COMMAND, GraspEnv, loadTask, type Observation } from '../../src/env/index.js';
 import { ScriptedExpert } from '../../src/policy/index.js';
 import { objectSegmentId, pixelToWorld, SEGMENT_IDS, type Frame } from '../../src/render/index.js';
 

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { learnedTrackerManifest, loadPerception, loadTask, modelsDir, policyFor, runEpisode } from '../../src/bench/index.js';
-import { GraspEnv } from '../../src/env/index.js';
+import { learnedTrackerManifest, modelsDir, policyFor, runEpisode } from '../../src/bench/index.js';
+import { GraspEnv, loadTask } from '../../src/env/index.js';
+import { loadPerception } from '../../src/perception/index.js';
 import { buildHeadOnnx, cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_START_SPREAD, DemoStore, readCache, shipHead, startPose, trainHead, DEFAULT_TRAINING, DEMO_INDEX_BASE } from '../../src/learn/index.js';
 import { tempDir } from '../cli/helpers.js';
 

@@ -1,9 +1,8 @@
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTask } from '../../src/bench/index.js';
 import { sha256Hex } from '../../src/core/index.js';
-import { GraspEnv } from '../../src/env/index.js';
+import { GraspEnv, loadTask } from '../../src/env/index.js';
 import { conditionedFeatures, conditionedLength, FeatureEncoder, IdsDetector, maskTokenLength, objectGeometry, OracleTracker, oracleForeground, withBox } from '../../src/perception/index.js';
 import { objectSegmentId } from '../../src/render/index.js';
 import { Rng } from '../../src/core/index.js';

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectPrompt, learnedTrackerManifest, loadTask } from '../../src/bench/index.js';
+import { detectPrompt, learnedTrackerManifest } from '../../src/bench/index.js';
 import { Rng } from '../../src/core/index.js';
-import { GraspEnv } from '../../src/env/index.js';
+import { GraspEnv, loadTask } from '../../src/env/index.js';
 import { loadPerception, Sam2OnnxTracker } from '../../src/perception/index.js';
 import { createSensorFrame, objectSegmentId, SEGMENT_IDS, type Frame } from '../../src/render/index.js';
 

@@ -1,18 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, sha256Hex, type EpisodeKey, type ObjectCount } from '../core/index.js';
-import { formatOcclusionMode, GraspEnv, OcclusionWrapper, type OcclusionMode } from '../env/index.js';
-import { learnedTrackerManifest, policyFor } from './policyFor.js';
-import { DEFAULT_TRACKER, formatTrackerChoice, loadPerception, type TrackerChoice } from '../perception/index.js';
-import { TrackingProbe } from './TrackingProbe.js';
-import type { Task } from '../sim/index.js';
+import { environmentFacts, Progress, sha256Hex, writeFileAtomic, type EpisodeKey, type ObjectCount } from '../../core/index.js';
+import { formatOcclusionMode, GraspEnv, OcclusionWrapper, type OcclusionMode } from '../../env/index.js';
+import { DEFAULT_TRACKER, formatTrackerChoice, loadPerception, type TrackerChoice } from '../../perception/index.js';
+import type { Task } from '../../sim/index.js';
+import { EPISODE_COLUMNS, toEpisodeRow, type EpisodeRow } from '../episode/EpisodeRow.js';
+import { runEpisode } from '../episode/runEpisode.js';
+import { TrackingProbe } from '../episode/TrackingProbe.js';
+import { summarize, summaryRecord, SUMMARY_COLUMNS, type SummaryRow } from '../stats/summarize.js';
 import { AppendOnlyCsv, writeCsvAtomic } from './csvFiles.js';
-import { EPISODE_COLUMNS, toEpisodeRow, type EpisodeRow } from './EpisodeRow.js';
-import { Progress } from './Progress.js';
-import { environmentFacts } from './runManifest.js';
-import { runEpisode } from './runEpisode.js';
-import { summarize, summaryRecord, SUMMARY_COLUMNS, type SummaryRow } from './summarize.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { learnedTrackerManifest, policyFor } from './policyFor.js';
+import { prepareOutDir } from './prepareOutDir.js';
 
 export interface EvalOptions {
   task: Task;
@@ -36,15 +33,6 @@ export interface EvalOptions {
 /** The episode keys of an eval: indices 0..n-1 of one cell. */
 export function evalKeys(task: Task, objects: ObjectCount, occlusion: number, episodes: number): EpisodeKey[] {
   return Array.from({ length: episodes }, (_, index) => ({ task: task.spec.id, objects, occlusion, index }));
-}
-
-/** Creates the output folder; a folder that cannot be made is the user's error. */
-export function prepareOutDir(outDir: string): void {
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (err) {
-    throw new InputError('--out', `cannot create ${outDir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
 }
 
 /**

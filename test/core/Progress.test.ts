@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Progress } from '../../src/bench/index.js';
+import { Progress } from '../../src/core/index.js';
 
 /** A stream that is not a terminal, and everything written to it. */
 function logStream() {

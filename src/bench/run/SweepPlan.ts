@@ -1,7 +1,8 @@
-import { formatObjectCount, InputError, type EpisodeKey } from '../core/index.js';
-import { formatOcclusionMode, parseOcclusionMode, type OcclusionMode } from '../env/index.js';
-import type { SweepSpec } from '../config/index.js';
-import type { EpisodeRow } from './EpisodeRow.js';
+import type { SweepSpec } from '../../config/index.js';
+import { InputError, type EpisodeKey } from '../../core/index.js';
+import { parseOcclusionMode, type OcclusionMode } from '../../env/index.js';
+import { unitId, unitOfKey } from '../episode/Cell.js';
+import type { EpisodeRow } from '../episode/EpisodeRow.js';
 
 /** One unit of work: a policy on one episode key. */
 export interface SweepUnit {
@@ -29,11 +30,6 @@ export function parseShard(text: string, flag = '--shard'): Shard {
 }
 
 export const formatShard = (s: Shard) => `${s.index}/${s.count}`;
-
-/** The episode-identity columns of a row, joined: what makes two rows the same unit. */
-export function unitIdOfRow(row: Pick<EpisodeRow, 'task' | 'objects' | 'occlusion' | 'occlusion_mode' | 'index' | 'policy'>): string {
-  return [row.task, row.objects, row.occlusion, row.occlusion_mode, row.index, row.policy].join('|');
-}
 
 /**
  * The deterministic enumeration of a sweep: cells in spec order (task, objects, occlusion), keys
@@ -78,15 +74,14 @@ export class SweepPlan {
     this.units = mine;
   }
 
-  /** A unit's identity, the same string `unitIdOfRow` makes from its CSV row. */
+  /** A unit's identity: the string `unitId` (Cell.ts) makes from the unit's CSV row. */
   unitId(unit: SweepUnit): string {
-    const { task, objects, occlusion, index } = unit.key;
-    return [task, formatObjectCount(objects), String(occlusion), formatOcclusionMode(this.occlusionMode), String(index), unit.policy].join('|');
+    return unitId(unitOfKey(unit.key, this.occlusionMode, unit.policy));
   }
 
   /** Canonical position of a row's unit in the whole sweep, or -1 if the sweep has no such unit. */
   positionOfRow(row: EpisodeRow): number {
-    return this.order.get(unitIdOfRow(row)) ?? -1;
+    return this.order.get(unitId(row)) ?? -1;
   }
 
 }

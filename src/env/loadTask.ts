@@ -1,10 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTaskSpec } from '../config/index.js';
-import { InputError } from '../core/index.js';
+import { InputError, projectPackage } from '../core/index.js';
 import { checkCameras } from '../render/index.js';
 import { resolveTask, type Task } from '../sim/index.js';
-import { projectPackage } from './projectPackage.js';
 
 /** The built-in task files' folder. */
 export function tasksDir(): string {

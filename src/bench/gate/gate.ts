@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { InputError } from '../core/index.js';
-import { readCsv } from './csvFiles.js';
-import { EPISODE_COLUMNS, type EpisodeRow } from './EpisodeRow.js';
-import { pairedWorseP } from './exactTests.js';
-import { formatP } from './pairedComparisons.js';
-import { unitIdOfRow } from './SweepPlan.js';
-import { textTable } from './textTable.js';
+import { InputError } from '../../core/index.js';
+import { cellLabel, policyCellId, unitId } from '../episode/Cell.js';
+import { EPISODE_COLUMNS, type EpisodeRow } from '../episode/EpisodeRow.js';
+import { textTable } from '../report/textTable.js';
+import { readCsv } from '../run/csvFiles.js';
+import { pairedWorseP } from '../stats/exactTests.js';
+import { formatP } from '../stats/pairedComparisons.js';
 
 export interface GateOptions {
   resultsCsv: string;
@@ -56,17 +56,16 @@ async function readEpisodes(path: string): Promise<EpisodeRow[]> {
  */
 export async function gate(options: GateOptions): Promise<GateRow[]> {
   const reference = await readEpisodes(options.referenceCsv);
-  const results = new Map((await readEpisodes(options.resultsCsv)).map((r) => [unitIdOfRow(r), r]));
+  const results = new Map((await readEpisodes(options.resultsCsv)).map((r) => [unitId(r), r]));
   const cells = new Map<string, EpisodeRow[]>();
   for (const r of reference) {
-    const id = `${r.policy}\u0000${r.task} ${r.objects} objects, occlusion ${r.occlusion} ${r.occlusion_mode}`;
+    const id = policyCellId(r);
     cells.set(id, [...(cells.get(id) ?? []), r]);
   }
-  return [...cells].map(([id, refRows]) => {
-    const [policy, cell] = id.split('\u0000');
-    const row: GateRow = { policy, cell, paired: 0, missing: 0, referenceSuccesses: 0, successes: 0, lost: 0, gained: 0, p: 1, hashMismatches: 0, verdict: 'ok' };
+  return [...cells.values()].map((refRows) => {
+    const row: GateRow = { policy: refRows[0].policy, cell: cellLabel(refRows[0]), paired: 0, missing: 0, referenceSuccesses: 0, successes: 0, lost: 0, gained: 0, p: 1, hashMismatches: 0, verdict: 'ok' };
     for (const ref of refRows) {
-      const now = results.get(unitIdOfRow(ref));
+      const now = results.get(unitId(ref));
       if (!now) {
         row.missing++;
         continue;

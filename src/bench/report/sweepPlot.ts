@@ -1,7 +1,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { SweepSpec } from '../config/index.js';
-import type { SummaryRow } from './summarize.js';
+import type { SweepSpec } from '../../config/index.js';
+import type { SummaryRow } from '../stats/summarize.js';
 import { columnAxis, type TableSection } from './sweepTables.js';
 
 /**

@@ -1,7 +1,6 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { InputError } from '../core/index.js';
 import { parseString, writeToString } from 'fast-csv';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { InputError, writeFileAtomic } from '../../core/index.js';
 
 type Record_ = Record<string, string>;
 

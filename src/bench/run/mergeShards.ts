@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSpec, readJsonFile, SweepSpecSchema } from '../config/index.js';
-import { InputError } from '../core/index.js';
+import { parseSpec, readJsonFile, SweepSpecSchema } from '../../config/index.js';
+import { InputError, writeFileAtomic } from '../../core/index.js';
 import { csvText, readCsv } from './csvFiles.js';
-import { EPISODE_COLUMNS, type EpisodeRow } from './EpisodeRow.js';
-import { prepareOutDir } from './runEval.js';
-import { parseShard, SweepPlan, unitIdOfRow, WHOLE } from './SweepPlan.js';
-import { writeSweepReport, type SweepRecord, type SweepReport } from './writeSweepReport.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { unitId } from '../episode/Cell.js';
+import { EPISODE_COLUMNS, type EpisodeRow } from '../episode/EpisodeRow.js';
+import { prepareOutDir } from './prepareOutDir.js';
+import { parseShard, SweepPlan, WHOLE } from './SweepPlan.js';
+import { writeSweepReport, type SweepRecord, type SweepReport } from '../report/writeSweepReport.js';
 
 /**
  * Combines the folders of a sharded sweep into one, byte-identical to the unsharded run's
@@ -40,7 +40,7 @@ export async function mergeShards(dirs: readonly string[], outDir: string, comma
     const plan = new SweepPlan(spec, first.taskIds, parseShard(records[i].shard));
     const { columns, records: shardRows } = await readCsv(join(dir, 'episodes.csv'));
     if (columns.join(',') !== EPISODE_COLUMNS.join(',')) throw new InputError(`${dir}/episodes.csv`, 'has other columns than episodes.csv files have');
-    const bad = (shardRows as EpisodeRow[]).findIndex((row, r) => r >= plan.units.length || unitIdOfRow(row) !== plan.unitId(plan.units[r]));
+    const bad = (shardRows as EpisodeRow[]).findIndex((row, r) => r >= plan.units.length || unitId(row) !== plan.unitId(plan.units[r]));
     if (bad >= 0) throw new InputError(`${dir}/episodes.csv`, `line ${bad + 2} is not shard ${records[i].shard}'s episode there (a duplicated or foreign key)`);
     if (shardRows.length < plan.units.length) throw new InputError(`${dir}/episodes.csv`, `holds ${shardRows.length} of the shard's ${plan.units.length} episodes; finish it first (re-run its command)`);
     rows.push(...(shardRows as EpisodeRow[]));

@@ -1,5 +1,6 @@
-import { formatObjectCount, type EpisodeKey } from '../core/index.js';
-import { formatOcclusionMode, type OcclusionMode } from '../env/index.js';
+import type { EpisodeKey } from '../../core/index.js';
+import type { OcclusionMode } from '../../env/index.js';
+import { cellOfKey } from './Cell.js';
 import type { EpisodeResult } from './runEpisode.js';
 
 /**
@@ -48,10 +49,7 @@ const flag = (value: boolean) => (value ? '1' : '0');
 
 export function toEpisodeRow(r: EpisodeResult, occlusionMode: OcclusionMode = { kind: 'frames' }): EpisodeRow {
   return {
-    task: r.key.task,
-    objects: formatObjectCount(r.key.objects),
-    occlusion: String(r.key.occlusion),
-    occlusion_mode: formatOcclusionMode(occlusionMode),
+    ...cellOfKey(r.key, occlusionMode),
     index: String(r.key.index),
     policy: r.policy,
     perception: r.perception,
@@ -88,10 +86,7 @@ export function crashedRow(key: EpisodeKey, policy: string, occlusionMode: Occlu
   const row = Object.fromEntries(EPISODE_COLUMNS.map((c) => [c, ''])) as EpisodeRow;
   return {
     ...row,
-    task: key.task,
-    objects: formatObjectCount(key.objects),
-    occlusion: String(key.occlusion),
-    occlusion_mode: formatOcclusionMode(occlusionMode),
+    ...cellOfKey(key, occlusionMode),
     index: String(key.index),
     policy,
     success_target: '0',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseShard, SweepPlan } from '../../src/bench/index.js';
-import { SweepSpecSchema } from '../../src/config/index.js';
+import { parseShard, SweepPlan } from '../../../src/bench/index.js';
+import { SweepSpecSchema } from '../../../src/config/index.js';
 
 const spec = SweepSpecSchema.parse({ id: 's', policies: ['expert', 'act'], tasks: ['cubes'], objects: ['3-6', 2], occlusion: [0, 0.5], episodes: 5, columns: 'occlusion' });
 

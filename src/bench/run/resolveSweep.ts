@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadPolicyManifest, loadSam2Manifest, loadSweepSpec, type SweepSpec } from '../config/index.js';
-import { InputError, sha256Hex } from '../core/index.js';
-import { loadTask, tasksDir } from './loadTask.js';
-import { DEFAULT_TRACKER } from '../perception/index.js';
+import { loadPolicyManifest, loadSam2Manifest, loadSweepSpec, type SweepSpec } from '../../config/index.js';
+import { InputError, sha256Hex } from '../../core/index.js';
+import { loadTask, tasksDir } from '../../env/index.js';
+import { DEFAULT_TRACKER } from '../../perception/index.js';
 import { learnedTrackerManifest, modelsDir, parsePolicyRef, policyFor, rowPolicyName } from './policyFor.js';
 
 /**

@@ -1,11 +1,10 @@
-import type { EpisodeKey } from '../core/index.js';
-import { GraspEnv, OcclusionWrapper, parseOcclusionMode, type Env } from '../env/index.js';
-import type { Policy } from '../policy/index.js';
-import type { Task } from '../sim/index.js';
-import { toEpisodeRow, type EpisodeRow } from './EpisodeRow.js';
-import { loadTask } from './loadTask.js';
+import type { EpisodeKey } from '../../core/index.js';
+import { GraspEnv, loadTask, OcclusionWrapper, parseOcclusionMode, type Env } from '../../env/index.js';
+import type { Policy } from '../../policy/index.js';
+import type { Task } from '../../sim/index.js';
+import { toEpisodeRow, type EpisodeRow } from '../episode/EpisodeRow.js';
+import { runEpisode } from '../episode/runEpisode.js';
 import { policyFor, rowPolicyName } from './policyFor.js';
-import { runEpisode } from './runEpisode.js';
 
 /** What a worker needs to run one unit of a sweep; plain data, so it crosses threads. */
 export interface UnitJob {

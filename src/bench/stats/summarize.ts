@@ -1,6 +1,7 @@
-import { textTable } from './textTable.js';
+import { policyCellId } from '../episode/Cell.js';
+import type { EpisodeRow } from '../episode/EpisodeRow.js';
+import { textTable } from '../report/textTable.js';
 import { wilsonInterval } from './wilson.js';
-import type { EpisodeRow } from './EpisodeRow.js';
 
 /** One cell of a results table: a policy on one task, object count and occlusion level. */
 export interface SummaryRow {
@@ -31,7 +32,7 @@ export const SUMMARY_COLUMNS = ['policy', 'perception', 'task', 'objects', 'occl
 export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
   const cells = new Map<string, EpisodeRow[]>();
   for (const row of rows) {
-    const id = [row.policy, row.task, row.objects, row.occlusion, row.occlusion_mode].join('\u0000');
+    const id = policyCellId(row);
     const cell = cells.get(id);
     if (cell) cell.push(row);
     else cells.set(id, [row]);

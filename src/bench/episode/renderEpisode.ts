@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EpisodeKey } from '../core/index.js';
-import { CLOSING_COMMAND, GraspEnv, OcclusionWrapper, type OcclusionMode, type Outcome } from '../env/index.js';
-import { loadPerception, type TrackerChoice } from '../perception/index.js';
-import { learnedTrackerManifest, policyFor } from './policyFor.js';
-import { cloneFrame, contactSheet, depthToRgb, idsToRgb, overlay, rgbOf, writeGif, writePng, type Frame, type RgbImage } from '../render/index.js';
-import type { Task } from '../sim/index.js';
-import { combineHooks, runEpisode, type EpisodeHooks } from './runEpisode.js';
+import type { EpisodeKey } from '../../core/index.js';
+import { CLOSING_COMMAND, GraspEnv, OcclusionWrapper, type OcclusionMode, type Outcome } from '../../env/index.js';
+import { loadPerception, type TrackerChoice } from '../../perception/index.js';
+import { learnedTrackerManifest, policyFor } from '../run/policyFor.js';
+import { cloneFrame, contactSheet, depthToRgb, idsToRgb, overlay, rgbOf, writeGif, writePng, type Frame, type RgbImage } from '../../render/index.js';
+import type { Task } from '../../sim/index.js';
+import { combineHooks, type EpisodeHooks } from './EpisodeHooks.js';
+import { runEpisode } from './runEpisode.js';
 import { TrackingProbe, type TrackingMetrics } from './TrackingProbe.js';
 
 export interface RenderOptions {

@@ -1,8 +1,9 @@
-import { policyRng, type EpisodeKey } from '../core/index.js';
-import type { Env, Observation, ResetInfo } from '../env/index.js';
-import { boxIou, boxWhere, isBlackedOut, type Box, type Perception, type PromptableTracker, type TrackResult } from '../perception/index.js';
-import { objectSegmentId, SEGMENT_IDS, type Frame } from '../render/index.js';
-import { detectPrompt, type EpisodeHooks } from './runEpisode.js';
+import { policyRng, type EpisodeKey } from '../../core/index.js';
+import type { Env, Observation, ResetInfo } from '../../env/index.js';
+import { boxIou, boxWhere, isBlackedOut, type Box, type Perception, type PromptableTracker, type TrackResult } from '../../perception/index.js';
+import { objectSegmentId, SEGMENT_IDS, type Frame } from '../../render/index.js';
+import { detectPrompt } from './detectPrompt.js';
+import type { EpisodeHooks } from './EpisodeHooks.js';
 
 /** How well perception followed the target in one episode. */
 export interface TrackingMetrics {

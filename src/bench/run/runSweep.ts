@@ -3,17 +3,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tinypool } from 'tinypool';
-import { InputError } from '../core/index.js';
+import { InputError, Progress, projectPackage, writeFileAtomic } from '../../core/index.js';
+import { unitId } from '../episode/Cell.js';
+import { crashedRow, EPISODE_COLUMNS, type EpisodeRow } from '../episode/EpisodeRow.js';
+import { sweepRecord, writeSweepReport, type SweepReport } from '../report/writeSweepReport.js';
 import { AppendOnlyCsv } from './csvFiles.js';
-import { crashedRow, EPISODE_COLUMNS, type EpisodeRow } from './EpisodeRow.js';
-import { prepareOutDir } from './runEval.js';
-import { Progress } from './Progress.js';
-import { projectPackage } from './projectPackage.js';
+import { prepareOutDir } from './prepareOutDir.js';
 import type { ResolvedSweep } from './resolveSweep.js';
 import { runUnit, type UnitJob, type UnitResult } from './sweepWorker.js';
-import { formatShard, SweepPlan, unitIdOfRow, type Shard, type SweepUnit } from './SweepPlan.js';
-import { sweepRecord, writeSweepReport, type SweepReport } from './writeSweepReport.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { formatShard, SweepPlan, type Shard, type SweepUnit } from './SweepPlan.js';
 
 export interface SweepOptions {
   sweep: ResolvedSweep;
@@ -102,7 +100,7 @@ function checkOutDir(outDir: string, identity: string, shard: Shard): void {
 
 /** The rows already written must be the plan's first units, in order. */
 function checkPrefix(done: readonly EpisodeRow[], plan: SweepPlan, outDir: string): void {
-  const bad = done.findIndex((row, i) => i >= plan.units.length || unitIdOfRow(row) !== plan.unitId(plan.units[i]));
+  const bad = done.findIndex((row, i) => i >= plan.units.length || unitId(row) !== plan.unitId(plan.units[i]));
   if (bad >= 0) throw new InputError('--out', `${outDir}/episodes.csv line ${bad + 2} is not this sweep's next episode; use a fresh folder`);
 }
 
@@ -125,7 +123,7 @@ async function runUnits(units: readonly SweepUnit[], job: (u: SweepUnit) => Unit
     return;
   }
   // The compiled worker: tests run from TypeScript sources, but threads load the build (npm test builds first).
-  const filename = pathToFileURL(join(projectPackage().root, 'dist', 'src', 'bench', 'sweepWorker.js')).href;
+  const filename = pathToFileURL(join(projectPackage().root, 'dist', 'src', 'bench', 'run', 'sweepWorker.js')).href;
   const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers, isolateWorkers: false });
   let chain = Promise.resolve();
   try {

@@ -1,16 +1,14 @@
 import { join } from 'node:path';
-import type { SweepSpec } from '../config/index.js';
-import { formatObjectCount } from '../core/index.js';
-import { writeCsvAtomic } from './csvFiles.js';
-import type { EpisodeRow } from './EpisodeRow.js';
-import { pairedComparisons, pairedRecord, PAIRED_COLUMNS, type PairedRow } from './pairedComparisons.js';
-import type { ResolvedSweep } from './resolveSweep.js';
-import { environmentFacts } from './runManifest.js';
-import { formatShard, type Shard } from './SweepPlan.js';
-import { summarize, summaryRecord, SUMMARY_COLUMNS, type SummaryRow } from './summarize.js';
+import type { SweepSpec } from '../../config/index.js';
+import { environmentFacts, formatObjectCount, writeFileAtomic } from '../../core/index.js';
+import type { EpisodeRow } from '../episode/EpisodeRow.js';
+import { writeCsvAtomic } from '../run/csvFiles.js';
+import type { ResolvedSweep } from '../run/resolveSweep.js';
+import { formatShard, type Shard } from '../run/SweepPlan.js';
+import { pairedComparisons, pairedRecord, PAIRED_COLUMNS, type PairedRow } from '../stats/pairedComparisons.js';
+import { summarize, summaryRecord, SUMMARY_COLUMNS, type SummaryRow } from '../stats/summarize.js';
 import { sweepPlot } from './sweepPlot.js';
 import { latexTables, markdownTables, tableSections, terminalTables } from './sweepTables.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
 
 /**
  * `sweep.json`: what a results folder holds: the sweep (policies as their rows name them), its

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { DEFAULT_TRACKER, formatTrackerChoice, loadPerception, parseTrackerChoice, type TrackerChoice } from '../perception/index.js';
-import { createPolicy, type Policy } from '../policy/index.js';
-import type { Task } from '../sim/index.js';
-import { projectPackage } from './projectPackage.js';
+import { projectPackage } from '../../core/index.js';
+import { DEFAULT_TRACKER, formatTrackerChoice, loadPerception, parseTrackerChoice, type TrackerChoice } from '../../perception/index.js';
+import { createPolicy, type Policy } from '../../policy/index.js';
+import type { Task } from '../../sim/index.js';
 
 /** Where the shipped heads, the frozen encoder and the learned tracker live. */
 export function modelsDir(): string {
@@ -22,7 +22,7 @@ export function learnedTrackerManifest(): string {
 export async function policyFor(ref: string, task: Task, tracker: TrackerChoice = DEFAULT_TRACKER, where = '--policy'): Promise<Policy> {
   const { name, tracker: own } = parsePolicyRef(ref, where);
   const perception = () => loadPerception(own ?? tracker, task.spec, learnedTrackerManifest());
-  return createPolicy(name, { modelsDir: modelsDir(), perception, controlHz: task.spec.control.controlHz }, where);
+  return createPolicy(name, { modelsDir: modelsDir(), perception, spec: task.spec }, where);
 }
 
 /** `NAME` or `NAME@TRACKER`, TRACKER as `--tracker` takes it. */

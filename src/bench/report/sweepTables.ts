@@ -1,6 +1,6 @@
-import type { SweepSpec } from '../config/index.js';
-import { formatP, type PairedRow } from './pairedComparisons.js';
-import { perceptionCaption, type SummaryRow } from './summarize.js';
+import type { SweepSpec } from '../../config/index.js';
+import { formatP, type PairedRow } from '../stats/pairedComparisons.js';
+import { perceptionCaption, type SummaryRow } from '../stats/summarize.js';
 import { textTable } from './textTable.js';
 
 /** Which axis a sweep's tables spread over their columns. */

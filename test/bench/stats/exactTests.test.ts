@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, mcnemarExact, pairedComparisons, pairedWorseP, type EpisodeRow } from '../../src/bench/index.js';
+import { binomialUpperTail, mcnemarExact, pairedComparisons, pairedWorseP, type EpisodeRow } from '../../../src/bench/index.js';
 
 describe('exact tests on paired outcomes', () => {
   it('binomial tails match hand-computed values', () => {

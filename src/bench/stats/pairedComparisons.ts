@@ -1,12 +1,9 @@
-import type { EpisodeRow } from './EpisodeRow.js';
+import { cellId, cellOf, type Cell } from '../episode/Cell.js';
+import type { EpisodeRow } from '../episode/EpisodeRow.js';
 import { mcnemarExact } from './exactTests.js';
 
 /** Two policies compared on the keys of one cell that both ran. */
-export interface PairedRow {
-  task: string;
-  objects: string;
-  occlusion: string;
-  occlusion_mode: string;
+export interface PairedRow extends Cell {
   policy_a: string;
   policy_b: string;
   /** Keys both policies ran. */
@@ -22,25 +19,22 @@ export interface PairedRow {
 
 export const PAIRED_COLUMNS = ['task', 'objects', 'occlusion', 'occlusion_mode', 'policy_a', 'policy_b', 'n', 'successes_a', 'successes_b', 'a_only', 'b_only', 'p'] as const;
 
-/** The cell of a row, without the policy: what keys are paired within. */
-export const cellIdOfRow = (r: EpisodeRow) => [r.task, r.objects, r.occlusion, r.occlusion_mode].join('|');
-
 /**
  * Every pair of policies (in order of first appearance) in every cell, on the keys both ran: the
  * exact McNemar test of the paper's comparisons, which uses that the methods met the same scenes.
  */
 export function pairedComparisons(rows: readonly EpisodeRow[]): PairedRow[] {
-  const cells = new Map<string, Map<string, Map<string, boolean>>>();
+  // Keys are paired within a cell: by cell, then policy, then key index.
+  const cells = new Map<string, { cell: Cell; byPolicy: Map<string, Map<string, boolean>> }>();
   for (const r of rows) {
-    const cell = cells.get(cellIdOfRow(r)) ?? new Map<string, Map<string, boolean>>();
-    cells.set(cellIdOfRow(r), cell);
-    const byKey = cell.get(r.policy) ?? new Map<string, boolean>();
-    cell.set(r.policy, byKey);
+    const entry = cells.get(cellId(r)) ?? { cell: cellOf(r), byPolicy: new Map<string, Map<string, boolean>>() };
+    cells.set(cellId(r), entry);
+    const byKey = entry.byPolicy.get(r.policy) ?? new Map<string, boolean>();
+    entry.byPolicy.set(r.policy, byKey);
     byKey.set(r.index, r.success_target === '1');
   }
   const out: PairedRow[] = [];
-  for (const [cellId, byPolicy] of cells) {
-    const [task, objects, occlusion, occlusion_mode] = cellId.split('|');
+  for (const { cell, byPolicy } of cells.values()) {
     const policies = [...byPolicy.keys()];
     for (let i = 0; i < policies.length; i++) {
       for (let j = i + 1; j < policies.length; j++) {
@@ -56,7 +50,7 @@ export function pairedComparisons(rows: readonly EpisodeRow[]): PairedRow[] {
           counts.a_only += Number(successA && !successB);
           counts.b_only += Number(successB && !successA);
         }
-        out.push({ task, objects, occlusion, occlusion_mode, policy_a: policies[i], policy_b: policies[j], ...counts, p: mcnemarExact(counts.a_only, counts.b_only) });
+        out.push({ ...cell, policy_a: policies[i], policy_b: policies[j], ...counts, p: mcnemarExact(counts.a_only, counts.b_only) });
       }
     }
   }

@@ -1,8 +1,9 @@
-import { policyRng, type EpisodeKey } from '../core/index.js';
-import type { Action, Env, Observation, Outcome, ResetInfo } from '../env/index.js';
-import { promptFor, type Box } from '../perception/index.js';
-import { groundTruthOf, robotInfoOf, type Policy } from '../policy/index.js';
-import { objectSegmentId } from '../render/index.js';
+import { policyRng, type EpisodeKey } from '../../core/index.js';
+import type { Action, Env, Outcome, ResetInfo } from '../../env/index.js';
+import type { Box } from '../../perception/index.js';
+import { groundTruthOf, robotInfoOf, type Policy } from '../../policy/index.js';
+import { detectPrompt } from './detectPrompt.js';
+import type { EpisodeHooks } from './EpisodeHooks.js';
 import type { TrackingMetrics } from './TrackingProbe.js';
 
 /** Everything one episode produced, before it becomes a CSV row. */
@@ -21,14 +22,6 @@ export interface EpisodeResult {
   stateHash: string;
   /** Perception's tracking quality, when a tracking probe ran beside the policy. */
   tracking?: TrackingMetrics;
-}
-
-/** Hooks into the loop, for recorders and probes; they must not change what happens. */
-export interface EpisodeHooks {
-  /** Called once the env is reset, before the policy acts. */
-  onReset?(observation: Observation, info: ResetInfo, key: EpisodeKey): void | Promise<void>;
-  /** Called with each observation the policy acted on and the gripper command it chose. */
-  onStep?(observation: Observation, gripperCommand: number): void | Promise<void>;
 }
 
 const NO_ACTION: Action = { x: NaN, y: NaN, z: NaN, yaw: NaN, gripper: NaN };
@@ -59,26 +52,4 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
     }
     obs = result.observation;
   }
-}
-
-/**
- * The simulated upstream detector's box around the target in the t = 0 scene frame, seeded by the
- * scene so every policy (and every probe) gets the same one. The detector stands for the task's
- * specification of the target, so it reads the ground truth.
- */
-export function detectPrompt(env: Env, key: EpisodeKey, info: ResetInfo): Box | null {
-  return promptFor(env.task.spec.perception.detector, key, env.trueFrames().scene, objectSegmentId(info.target));
-}
-
-
-/** Several hooks as one, called in order. */
-export function combineHooks(...all: EpisodeHooks[]): EpisodeHooks {
-  return {
-    async onReset(observation, info, key) {
-      for (const h of all) await h.onReset?.(observation, info, key);
-    },
-    async onStep(observation, gripper) {
-      for (const h of all) await h.onStep?.(observation, gripper);
-    },
-  };
 }

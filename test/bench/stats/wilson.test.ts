@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wilsonInterval } from '../../src/bench/index.js';
+import { wilsonInterval } from '../../../src/bench/index.js';
 
 describe('wilsonInterval', () => {
   it('matches published values (8 of 10: 0.490 to 0.943)', () => {
