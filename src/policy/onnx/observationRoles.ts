@@ -1,7 +1,10 @@
 import type { ObservationRole, PolicyManifest } from '../../config/index.js';
 import type { Observation } from '../../env/index.js';
 import type { Box, TrackResult } from '../../perception/index.js';
-import type { CameraModel, SensorFrame } from '../../render/index.js';
+
+/** A camera's frame and calibrated model, as an observation carries them. */
+type SensorFrame = Observation['frames']['scene'];
+type CameraModel = Observation['cameras']['scene'];
 
 /** The pixel size of each camera, from the task: what image-shaped roles must match. */
 export interface CameraSizes {
