@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sweep: () => import('./sweep.js'),
   merge: () => import('./merge.js'),
   gate: () => import('./gate.js'),
+  export: () => import('./export.js'),
 
 
 };
