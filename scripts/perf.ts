@@ -222,7 +222,7 @@ async function episodeOverhead(policyName: string, episodes: number) {
 
 /** Sweep throughput through the worker pool: the ci-smoke sweep, cut to a few keys per cell. */
 async function sweepRate(workers: number, episodes: number) {
-  const sweep = await resolveSweep('scenes/sweeps/ci-smoke.json', episodes);
+  const sweep = await resolveSweep('scenes/sweeps/ci-smoke.json', { episodes });
   const outDir = mkdtempSync(join(tmpdir(), 'sam2grasp-perf-'));
   const start = process.hrtime.bigint();
   await runSweep({ sweep, outDir, shard: WHOLE, workers, command: 'perf' });

@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = values.out ?? 'results/bench';
   const started = Date.now();
   const sweeps = ['paper-table1', 'paper-table3'].map((id) => join(projectPackage().root, 'scenes', 'sweeps', `${id}.json`));
-  const resolved = await Promise.all(sweeps.map((path) => resolveSweep(path, episodes)));
+  const resolved = await Promise.all(sweeps.map((path) => resolveSweep(path, { episodes })));
   for (const sweep of resolved) {
     const dir = join(outDir, `${sweep.spec.id}-${episodes}`);
     const report = await runSweep({ sweep, outDir: dir, shard: WHOLE, workers, command: ['sam2grasp', 'bench', ...argv].join(' ') });

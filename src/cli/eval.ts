@@ -1,17 +1,24 @@
-import { formatSummaryTable, runEval } from '../bench/index.js';
+import { defaultWorkers, runEval } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
 import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 
-export const summary = 'run one policy on one task and write episodes.csv, summary.csv and run.json';
+export const summary = 'run one policy on one task: a sweep of one cell, resumable, into episodes.csv, summary.csv, tables and run.json';
 
-export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--objects K|A-B] [--out DIR]
+export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--objects K|A-B] [--out DIR] [--workers N]
+
+Runs one policy on the keys 0..N-1 of one cell: a sweep of one cell, with what a sweep does.
+Running the same command again resumes an interrupted run to the same bytes; a folder that holds
+another configuration is refused. Writes, in DIR: episodes.csv, sweep.json, summary.csv,
+paired.csv, table.md, table.tex, plot.svg and run.json.
 
   --task      a task file (scenes/tasks/cubes.json) or a built-in task name (cubes, pile, packed)
   --policy    expert, act, act-cvae, act-condition, sam2grasp or onnx:path/to/manifest.json (default: expert)
   --episodes  number of episodes, 1 to 100000 (default: 100)
   --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)
   --out       output folder (default: results/<policy>-<task>)
+  --workers   worker threads, 1 to 64 (default: the machine's ${defaultWorkers()} cores); the results do not
+              depend on it
 ${OCCLUSION_USAGE}
 ${TRACKER_USAGE}; given, a tracking probe also runs it
                     beside the policy (any policy, the expert too) and rows record prompt_iou,
@@ -25,18 +32,22 @@ export async function run(argv: string[]): Promise<number> {
     objects: { type: 'string' },
     out: { type: 'string' },
     tracker: { type: 'string' },
+    workers: { type: 'string' },
     ...OCCLUSION_FLAGS,
   });
   if (values.help) return (console.log(usage), 0);
-  const task = loadTask(required(values.task, '--task'));
+  const taskRef = required(values.task, '--task');
+  const task = loadTask(taskRef);
   const policy = values.policy ?? 'expert';
   const episodes = intFlag(values.episodes, '--episodes', 100, 1, 100_000);
   const objects = objectsFlag(values.objects, taskObjectCount(task.spec));
   const { occlusion, occlusionMode } = occlusionFlags(values);
   const outDir = values.out ?? `results/${policy}-${task.spec.id}`;
   const tracker = trackerFlag(values.tracker);
-  const rows = await runEval({ task, policy, episodes, objects, occlusion, occlusionMode, tracker, probe: tracker !== undefined, outDir, command: ['sam2grasp', 'eval', ...argv].join(' ') });
-  console.log(formatSummaryTable(rows));
-  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, run.json`);
+  const workers = intFlag(values.workers, '--workers', defaultWorkers(), 1, 64);
+  const command = ['sam2grasp', 'eval', ...argv].join(' ');
+  const report = await runEval({ task: taskRef, policy, episodes, objects, occlusion, occlusionMode, tracker, outDir, workers, command });
+  console.log(report.text);
+  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, table.md, table.tex, plot.svg, run.json`);
   return 0;
 }

@@ -33,6 +33,12 @@ export const SweepSpecSchema = z
     /** frames, windows:L or distractor:L (see OcclusionWrapper). */
     occlusionMode: z.string().default('frames'),
     episodes: z.number().int().min(1).max(100_000),
+    /**
+     * learned, oracle or sam2:<manifest.json>: the tracker of every prompted policy without one of
+     * its own (`NAME@TRACKER`); given, a tracking probe also runs it beside every policy, and the
+     * rows record prompt_iou, track_iou, track_iou_blind and track_switches.
+     */
+    tracker: z.string().min(1).optional(),
     /** The table's columns; the default is whichever of the two has more than one value. */
     columns: z.enum(['occlusion', 'objects']).optional(),
   })

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EPISODE_COLUMNS, readCsv, SUMMARY_COLUMNS } from '../../src/bench/index.js';
-import { sam2grasp, tempDir } from './helpers.js';
+import { writeHead } from '../policy/hoverHead.js';
+import { CLI, ROOT, sam2grasp, tempDir } from './helpers.js';
 
 describe('sam2grasp eval', () => {
   const dir = tempDir();
@@ -29,7 +31,7 @@ describe('sam2grasp eval', () => {
     const run_ = JSON.parse(readFileSync(join(dir, 'a', 'run.json'), 'utf8'));
     expect(run_.wallSeconds).toBeGreaterThan(0);
     expect(run_.packages['@dimforge/rapier3d-deterministic-compat']).toBe('0.21.0');
-    expect(first.stdout).toContain('success_target % [95% CI]');
+    expect(first.stdout).toMatch(/eval: cubes, occlusion p = 0 — success_target % \[Wilson 95 %\], n = 6 per cell\nMethod +3-6 objects/);
   });
 
   it('runs under occlusion with a tracking probe, and records the probe in every row', async () => {
@@ -45,6 +47,37 @@ describe('sam2grasp eval', () => {
       expect(r.perception).toBe(''); // the expert drove; the probe's tracker is in run.json
     }
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).tracker).toBe('oracle');
+  });
+
+  it('is a sweep of one cell: killed with SIGKILL and rerun, it gives the uninterrupted bytes', async () => {
+    const out = join(dir, 'killed');
+    const args = ['eval', '--task', 'cubes', '--episodes', '6', '--workers', '1', '--out', out];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: 'ignore' });
+    const lines = () => (existsSync(join(out, 'episodes.csv')) ? readFileSync(join(out, 'episodes.csv'), 'utf8').split('\n').length - 2 : 0);
+    while (lines() < 2) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(lines()).toBeLessThan(6);
+    const resumed = sam2grasp(args);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    for (const file of ['episodes.csv', 'summary.csv', 'table.md']) expect(readFileSync(join(out, file)).equals(readFileSync(join(dir, 'a', file))), file).toBe(true);
+  });
+
+  it('refuses a folder that holds another configuration, touching nothing', () => {
+    const before = readFileSync(join(dir, 'a', 'episodes.csv'));
+    const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', '6', '--objects', '4', '--out', join(dir, 'a')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^sam2grasp: --out: .*\/a holds results of another sweep, configuration or shard than this one/);
+    expect(readFileSync(join(dir, 'a', 'episodes.csv')).equals(before)).toBe(true);
+  });
+
+  it('records an episode whose policy throws as crashed, and goes on', async () => {
+    const broken = writeHead(tempDir('broken-'), { brokenAtRun: true });
+    const out = join(dir, 'crashed');
+    const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', '2', '--policy', `onnx:${broken}`, '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const { records } = await readCsv(join(out, 'episodes.csv'));
+    expect(records.map((r) => r.failure_reason)).toEqual(['crashed', 'crashed']);
   });
 });
 
@@ -108,6 +141,6 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
   it('an unknown command', () => {
     const result = sam2grasp(['evaluate']);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('sam2grasp: command: unknown "evaluate" (commands: eval, bench, render, collect, cache, train, train-perception, sweep, merge, gate)');
+    expect(result.stderr.trim()).toBe('sam2grasp: command: unknown "evaluate" (commands: eval, bench, render, collect, cache, train, train-perception, sweep, merge, gate, export)');
   });
 });

@@ -65,6 +65,17 @@ describe('sam2grasp sweep: the same bytes however it is run', () => {
   });
 });
 
+describe('sam2grasp sweep --tracker', () => {
+  it('gives prompted policies that tracker, probes it beside every policy, and records both', async () => {
+    const result = sam2grasp(['sweep', SMALL, '--out', join(dir, 'oracle'), '--episodes', '1', '--tracker', 'oracle']);
+    expect(result.code, result.stderr).toBe(0);
+    const { records } = await readCsv(join(dir, 'oracle', 'episodes.csv'));
+    expect(records.map((r) => `${r.policy}:${r.perception}`)).toEqual(['expert:', 'sam2grasp:oracle', 'act:oracle', 'expert:', 'sam2grasp:oracle', 'act:oracle']);
+    for (const r of records) expect(Number(r.prompt_iou)).toBeGreaterThan(0.3);
+    expect(JSON.parse(bytes('oracle', 'sweep.json').toString()).spec.tracker).toBe('oracle');
+  });
+});
+
 describe('sam2grasp sweep: faults inside episodes', () => {
   it('records an episode whose policy throws as crashed, on a worker thread too, and goes on', async () => {
     const broken = writeHead(tempDir('broken-'), { brokenAtRun: true });

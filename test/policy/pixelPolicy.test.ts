@@ -35,6 +35,6 @@ describe('a pixels-in ONNX policy, built as a graph', () => {
       ['pixels', '', 'timeout'],
       ['pixels', '', 'timeout'],
     ]);
-    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).policy).toBe(`onnx:${manifest}`);
+    expect(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')).spec.policies).toEqual(['pixels']);
   });
 });

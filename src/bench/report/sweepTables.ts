@@ -85,7 +85,7 @@ export function markdownTables(spec: SweepSpec, sections: readonly TableSection[
   for (const section of sections) {
     const grids = sectionGrids(section, spec, summary, paired, false);
     out.push('', `## ${section.title}`, '', markdownGrid(grids.success));
-    out.push('', 'Paired comparisons on the same keys: A minus B in points, exact McNemar test (two-sided).', '', markdownGrid(grids.paired));
+    if (grids.paired.rows.length) out.push('', 'Paired comparisons on the same keys: A minus B in points, exact McNemar test (two-sided).', '', markdownGrid(grids.paired));
     out.push('', 'Averaging diagnostic: mean horizontal distance (cm) from the closing point to the nearest object / to the centroid of all objects. A policy that averages demonstrations closes near the centroid and far from every object.', '', markdownGrid(grids.averaging));
   }
   return `${out.join('\n')}\n`;
@@ -123,7 +123,7 @@ export function latexTables(spec: SweepSpec, sections: readonly TableSection[], 
     const grids = sectionGrids(section, spec, summary, paired, true);
     const where = texEscape(section.title);
     out.push('', latexGrid(grids.success, `${texEscape(spec.id)} (${where}): success on the target, \\% [Wilson 95\\,\\% interval], ${spec.episodes} episodes per cell${texEscape(withPerception(summary))}.`, false));
-    out.push('', latexGrid(grids.paired, `${texEscape(spec.id)} (${where}): paired differences in points on the same keys, exact McNemar p-values.`, true));
+    if (grids.paired.rows.length) out.push('', latexGrid(grids.paired, `${texEscape(spec.id)} (${where}): paired differences in points on the same keys, exact McNemar p-values.`, true));
   }
   return `${out.join('\n')}\n`;
 }
@@ -136,9 +136,8 @@ export function terminalTables(spec: SweepSpec, sections: readonly TableSection[
       return [
         `${spec.id}: ${section.title} — success_target % [Wilson 95 %], n = ${spec.episodes} per cell${withPerception(summary)}`,
         textTable(grids.success.header, grids.success.rows),
-        '',
-        'paired on the same keys: A minus B in points (exact McNemar p, two-sided)',
-        textTable(grids.paired.header, grids.paired.rows),
+        // One policy (an eval) has nothing to pair.
+        ...(grids.paired.rows.length ? ['', 'paired on the same keys: A minus B in points (exact McNemar p, two-sided)', textTable(grids.paired.header, grids.paired.rows)] : []),
       ].join('\n');
     })
     .join('\n\n');

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { loadPolicyManifest, loadSam2Manifest, loadSweepSpec, type SweepSpec } from '../../config/index.js';
 import { InputError, sha256Hex } from '../../core/index.js';
 import { loadTask, tasksDir } from '../../env/index.js';
-import { DEFAULT_TRACKER } from '../../perception/index.js';
+import { DEFAULT_TRACKER, loadPerception, parseTrackerChoice, type TrackerChoice } from '../../perception/index.js';
+import { policyManifest } from '../../policy/index.js';
 import { learnedTrackerManifest, modelsDir, parsePolicyRef, policyFor, rowPolicyName } from './policyFor.js';
 
 /**
@@ -27,25 +28,45 @@ export interface ResolvedSweep {
 
 /**
  * Every check a sweep's inputs get before it runs; each problem is one InputError line.
- * `episodes` overrides the spec's count per cell (the bench's quick size); it is part of the hash.
+ * `overrides` replace the spec's episodes per cell (the bench's quick size) and tracker (the
+ * command line's); they are part of the hash.
  */
-export async function resolveSweep(specPath: string, episodes?: number): Promise<ResolvedSweep> {
-  const spec = { ...loadSweepSpec(specPath), ...(episodes === undefined ? {} : { episodes }) };
-  const taskRefs = spec.tasks.map((t) => (existsSync(join(tasksDir(), `${t}.json`)) && !t.endsWith('.json') ? t : resolve(dirname(specPath), t)));
-  const tasks = taskRefs.map((ref, i) => loadTask(ref, `${specPath}: tasks[${i}]`));
+export async function resolveSweep(specPath: string, overrides: { episodes?: number; tracker?: string } = {}): Promise<ResolvedSweep> {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const spec = { ...loadSweepSpec(specPath), ...defined };
+  return resolveSpec(spec, dirname(specPath), { task: (i) => `${specPath}: tasks[${i}]`, policy: (i) => `${specPath}: policies[${i}]`, tracker: `${specPath}: tracker` });
+}
+
+/** Where each part of a spec came from, for the one line that reports a problem with it. */
+export interface SpecSources {
+  task(i: number): string;
+  policy(i: number): string;
+  tracker: string;
+}
+
+/**
+ * Checks a sweep spec (from a file, or the one cell `eval` makes of its flags); task files are
+ * relative to `baseDir`.
+ */
+export async function resolveSpec(spec: SweepSpec, baseDir: string, sources: SpecSources): Promise<ResolvedSweep> {
+  const taskRefs = spec.tasks.map((t) => (existsSync(join(tasksDir(), `${t}.json`)) && !t.endsWith('.json') ? t : resolve(baseDir, t)));
+  const tasks = taskRefs.map((ref, i) => loadTask(ref, sources.task(i)));
   const taskIds = tasks.map((t) => t.spec.id);
   const twice = taskIds.find((id, i) => taskIds.indexOf(id) !== i);
-  if (twice) throw new InputError(`${specPath}: tasks`, `two tasks have the id "${twice}"`);
+  if (twice) throw new InputError(sources.task(taskIds.indexOf(twice, taskIds.indexOf(twice) + 1)), `two tasks have the id "${twice}"`);
+  const tracker = spec.tracker === undefined ? undefined : parseTrackerChoice(spec.tracker, sources.tracker);
+  // The probe runs the tracker beside every policy: a tracker that cannot load fails here.
+  if (tracker) for (const task of tasks) await loadPerception(tracker, task.spec, learnedTrackerManifest());
 
   const labels: string[] = [];
   const models: Record<string, string> = {};
   for (const [i, ref] of spec.policies.entries()) {
     for (const task of tasks) {
-      const policy = await policyFor(ref, task, undefined, `${specPath}: policies[${i}]`);
+      const policy = await policyFor(ref, task, tracker, sources.policy(i));
       if (task === tasks[0]) labels.push(rowPolicyName(ref, policy.name));
     }
-    if (labels.indexOf(labels[i]) !== i) throw new InputError(`${specPath}: policies[${i}]`, `another policy is also named "${labels[i]}"`);
-    models[labels[i]] = policyFingerprint(ref);
+    if (labels.indexOf(labels[i]) !== i) throw new InputError(sources.policy(i), `another policy is also named "${labels[i]}"`);
+    models[labels[i]] = policyFingerprint(ref, tracker ?? DEFAULT_TRACKER);
   }
   const named = { ...spec, policies: labels, reference: spec.reference === undefined ? undefined : labels[spec.policies.indexOf(spec.reference)] };
   const configHash = sha256Hex(JSON.stringify({ spec: named, tasks: tasks.map((t) => t.spec), models }));
@@ -56,10 +77,10 @@ export async function resolveSweep(specPath: string, episodes?: number): Promise
  * sha256 over a learned policy's manifest and ONNX bytes and its perception's (the tracker's
  * manifest and modules; an oracle is code); the expert is code, named by itself.
  */
-function policyFingerprint(ref: string): string {
-  const { name, tracker = DEFAULT_TRACKER } = parsePolicyRef(ref);
-  if (name === 'expert') return 'expert';
-  const manifestPath = name.startsWith('onnx:') ? name.slice(5) : join(modelsDir(), `${name}.json`);
+function policyFingerprint(ref: string, sweepTracker: TrackerChoice): string {
+  const { name, tracker = sweepTracker } = parsePolicyRef(ref);
+  const manifestPath = policyManifest(name, modelsDir());
+  if (!manifestPath) return name;
   const manifest = loadPolicyManifest(manifestPath);
   const model = readFileSync(resolve(dirname(manifestPath), manifest.file));
   const perception = tracker.kind === 'oracle' ? [] : [learnedTrackerManifest(), ...(tracker.kind === 'sam2' ? [tracker.manifest] : [])].flatMap(trackerFiles);

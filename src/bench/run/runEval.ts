@@ -1,18 +1,14 @@
-import { join } from 'node:path';
-import { environmentFacts, Progress, sha256Hex, writeFileAtomic, type EpisodeKey, type ObjectCount } from '../../core/index.js';
-import { formatOcclusionMode, GraspEnv, OcclusionWrapper, type OcclusionMode } from '../../env/index.js';
-import { DEFAULT_TRACKER, formatTrackerChoice, loadPerception, type TrackerChoice } from '../../perception/index.js';
-import type { Task } from '../../sim/index.js';
-import { EPISODE_COLUMNS, toEpisodeRow, type EpisodeRow } from '../episode/EpisodeRow.js';
-import { runEpisode } from '../episode/runEpisode.js';
-import { TrackingProbe } from '../episode/TrackingProbe.js';
-import { summarize, summaryRecord, SUMMARY_COLUMNS, type SummaryRow } from '../stats/summarize.js';
-import { AppendOnlyCsv, writeCsvAtomic } from './csvFiles.js';
-import { learnedTrackerManifest, policyFor } from './policyFor.js';
-import { prepareOutDir } from './prepareOutDir.js';
+import { formatObjectCount, type ObjectCount } from '../../core/index.js';
+import { formatOcclusionMode, type OcclusionMode } from '../../env/index.js';
+import { formatTrackerChoice, type TrackerChoice } from '../../perception/index.js';
+import type { SweepReport } from '../report/writeSweepReport.js';
+import { resolveSpec } from './resolveSweep.js';
+import { runSweep } from './runSweep.js';
+import { WHOLE } from './SweepPlan.js';
 
 export interface EvalOptions {
-  task: Task;
+  /** A task file or a built-in task name, as `--task` gave it. */
+  task: string;
   policy: string;
   episodes: number;
   objects: ObjectCount;
@@ -22,68 +18,30 @@ export interface EvalOptions {
   outDir: string;
   /** The command line, recorded in run.json. */
   command: string;
-  /** Label of the progress bar. */
-  label?: string;
-  /** The prompted policies' tracker (default: learned). */
+  /** Given: the prompted policies' tracker, and a tracking probe runs it beside the policy. */
   tracker?: TrackerChoice;
-  /** Run the tracker beside the policy and record its tracking quality (prompt_iou, track_iou, track_switches). */
-  probe?: boolean;
-}
-
-/** The episode keys of an eval: indices 0..n-1 of one cell. */
-export function evalKeys(task: Task, objects: ObjectCount, occlusion: number, episodes: number): EpisodeKey[] {
-  return Array.from({ length: episodes }, (_, index) => ({ task: task.spec.id, objects, occlusion, index }));
+  workers: number;
 }
 
 /**
- * Runs one policy over the episodes of one cell and writes `episodes.csv` (row by row, as
- * episodes finish), `summary.csv` and `run.json` (atomically, at the end). Returns the summary.
+ * One policy on one cell's keys (indices 0..n-1): a sweep of one cell, run by the sweep's runner,
+ * so an eval resumes after a kill, records a crashed episode and goes on, refuses a folder that
+ * holds another configuration, and writes what a sweep writes (episodes.csv, sweep.json,
+ * summary.csv, tables, plot, run.json).
  */
-export async function runEval(options: EvalOptions): Promise<SummaryRow[]> {
-  const { task, outDir } = options;
-  const policy = await policyFor(options.policy, task, options.tracker);
-  const keys = evalKeys(task, options.objects, options.occlusion, options.episodes);
-  const tracker = options.tracker ?? DEFAULT_TRACKER;
-  const perception = options.probe ? await loadPerception(tracker, task.spec, learnedTrackerManifest()) : null;
-  prepareOutDir(outDir);
-  const started = Date.now();
-  const env = new OcclusionWrapper(await GraspEnv.create(task), options.occlusion, options.occlusionMode);
-  const log = await AppendOnlyCsv.create(join(outDir, 'episodes.csv'), EPISODE_COLUMNS);
-  const rows: EpisodeRow[] = [];
-  const progress = new Progress(options.label ?? `${options.policy} on ${task.spec.id}`, keys.length);
-  try {
-    for (const key of keys) {
-      const probe = perception ? new TrackingProbe(env, perception) : null;
-      const result = await runEpisode(env, policy, key, probe ?? {});
-      if (probe) result.tracking = probe.metrics();
-      const row = toEpisodeRow(result, options.occlusionMode);
-      rows.push(row);
-      await log.append(row);
-      progress.tick(row.success_target === '1');
-    }
-  } finally {
-    progress.stop();
-    log.close();
-    env.close();
-  }
-  const summary = summarize(rows);
-  await writeCsvAtomic(join(outDir, 'summary.csv'), SUMMARY_COLUMNS, summary.map(summaryRecord));
-  const wallSeconds = (Date.now() - started) / 1000;
-  const manifest = {
-    command: options.command,
-    task: task.spec,
-    taskHash: sha256Hex(JSON.stringify(task.spec)),
-    policy: options.policy,
-    episodes: options.episodes,
-    objects: options.objects,
-    occlusion: options.occlusion,
+export async function runEval(options: EvalOptions): Promise<SweepReport> {
+  const spec = {
+    id: 'eval',
+    description: `sam2grasp eval --policy ${options.policy} --task ${options.task}`,
+    policies: [options.policy],
+    tasks: [options.task],
+    objects: [options.objects],
+    occlusion: [options.occlusion],
     occlusionMode: formatOcclusionMode(options.occlusionMode),
-    tracker: formatTrackerChoice(tracker),
-    startedAt: new Date(started).toISOString(),
-    wallSeconds,
-    episodesPerSecond: options.episodes / wallSeconds,
-    ...environmentFacts(),
+    episodes: options.episodes,
+    tracker: options.tracker && formatTrackerChoice(options.tracker),
   };
-  writeFileAtomic(join(outDir, 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return summary;
+  const sweep = await resolveSpec(spec, process.cwd(), { task: () => '--task', policy: () => '--policy', tracker: '--tracker' });
+  const label = `${options.policy} on ${options.task} ${formatObjectCount(options.objects)}`;
+  return runSweep({ sweep, outDir: options.outDir, shard: WHOLE, workers: options.workers, command: options.command, label });
 }

@@ -21,6 +21,8 @@ export interface SweepOptions {
   workers: number;
   /** The command line, recorded in run.json. */
   command: string;
+  /** The progress bar's label (default: the sweep's id and shard). */
+  label?: string;
 }
 
 export const defaultWorkers = () => availableParallelism();
@@ -43,7 +45,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
 
   const started = Date.now();
   const todo = plan.units.slice(done.length);
-  const progress = new Progress(`${sweep.spec.id}${shard.count > 1 ? ` shard ${formatShard(shard)}` : ''}`, todo.length);
+  const progress = new Progress(options.label ?? `${sweep.spec.id}${shard.count > 1 ? ` shard ${formatShard(shard)}` : ''}`, todo.length);
   const rows = [...done];
   const milliseconds: Record<string, number[]> = {};
   const pending = new Map<number, EpisodeRow>();
@@ -74,6 +76,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const wallSeconds = (Date.now() - started) / 1000;
   return writeSweepReport(outDir, sweep.spec, sweep.taskIds, rows, {
     command: options.command,
+    tracker: sweep.spec.tracker,
     configHash: sweep.configHash,
     models: sweep.models,
     shard: formatShard(shard),
@@ -107,7 +110,7 @@ function checkPrefix(done: readonly EpisodeRow[], plan: SweepPlan, outDir: strin
 function jobFor(sweep: ResolvedSweep, plan: SweepPlan): (unit: SweepUnit) => UnitJob {
   const refs = new Map(sweep.spec.policies.map((label, i) => [label, sweep.policyRefs[i]]));
   const tasks = new Map(sweep.taskIds.map((id, i) => [id, sweep.taskRefs[i]]));
-  return (unit) => ({ taskRef: tasks.get(unit.key.task)!, policy: refs.get(unit.policy)!, key: unit.key, occlusionMode: plan.spec.occlusionMode });
+  return (unit) => ({ taskRef: tasks.get(unit.key.task)!, policy: refs.get(unit.policy)!, key: unit.key, occlusionMode: plan.spec.occlusionMode, tracker: plan.spec.tracker });
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { EpisodeKey } from '../../core/index.js';
 import { GraspEnv, loadTask, OcclusionWrapper, parseOcclusionMode, type Env } from '../../env/index.js';
+import { loadPerception, parseTrackerChoice, type Perception } from '../../perception/index.js';
 import type { Policy } from '../../policy/index.js';
 import type { Task } from '../../sim/index.js';
 import { toEpisodeRow, type EpisodeRow } from '../episode/EpisodeRow.js';
 import { runEpisode } from '../episode/runEpisode.js';
-import { policyFor, rowPolicyName } from './policyFor.js';
+import { TrackingProbe } from '../episode/TrackingProbe.js';
+import { learnedTrackerManifest, policyFor, rowPolicyName } from './policyFor.js';
 
 /** What a worker needs to run one unit of a sweep; plain data, so it crosses threads. */
 export interface UnitJob {
@@ -13,6 +15,8 @@ export interface UnitJob {
   policy: string;
   key: EpisodeKey;
   occlusionMode: string;
+  /** The sweep's tracker (`--tracker`): the default of prompted policies, and the probe's. */
+  tracker?: string;
 }
 
 export interface UnitResult {
@@ -26,6 +30,7 @@ export interface UnitResult {
 const tasks = new Map<string, Task>();
 const envs = new Map<string, Promise<Env>>();
 const policies = new Map<string, Promise<Policy>>();
+const perceptions = new Map<string, Promise<Perception>>();
 
 function taskOf(ref: string): Task {
   let task = tasks.get(ref);
@@ -45,8 +50,12 @@ export async function runUnit(job: UnitJob): Promise<UnitResult> {
   const task = taskOf(job.taskRef);
   const mode = parseOcclusionMode(job.occlusionMode, 'occlusionMode');
   const env = await cached(envs, `${job.taskRef}|${job.key.occlusion}|${job.occlusionMode}`, async () => new OcclusionWrapper(await GraspEnv.create(task), job.key.occlusion, mode));
-  const policy = await cached(policies, `${job.taskRef}|${job.policy}`, () => policyFor(job.policy, task));
-  const result = await runEpisode(env, policy, job.key);
+  const tracker = job.tracker === undefined ? undefined : parseTrackerChoice(job.tracker);
+  const policy = await cached(policies, `${job.taskRef}|${job.policy}|${job.tracker}`, () => policyFor(job.policy, task, tracker));
+  const perception = tracker && (await cached(perceptions, `${job.taskRef}|${job.tracker}`, () => loadPerception(tracker, task.spec, learnedTrackerManifest())));
+  const probe = perception ? new TrackingProbe(env, perception) : undefined;
+  const result = await runEpisode(env, policy, job.key, probe);
+  if (probe) result.tracking = probe.metrics();
   return { row: toEpisodeRow({ ...result, policy: rowPolicyName(job.policy, result.policy) }, mode), milliseconds: performance.now() - started };
 }
 
