@@ -61,14 +61,32 @@ function convexObject(index: number): ObjectDesc {
 
 const CONVEX: ObjectDesc[] = Array.from({ length: 8 }, (_, i) => convexObject(i));
 
+/**
+ * Hulls 8-15 of the same family: no demonstration ever shows them (training pools name `convex`,
+ * never these), so a cell of them measures how far the heads carry to objects they never saw.
+ */
+const CONVEX_UNSEEN: ObjectDesc[] = Array.from({ length: 8 }, (_, i) => convexObject(8 + i));
+
+/**
+ * Look-alikes: cubes of one colour, named apart only for the rows. A pool of one of them fills a
+ * scene with identical twins (the draw repeats the pool when it runs out), so only the prompt and
+ * the tracker's memory tell the target from the rest.
+ */
+const TWINS: ObjectDesc[] = (['blue', 'orange'] as const).map((name) => ({ ...CUBES.find((c) => c.name === `cube_${name}`)!, name: `twin_${name}` }));
+
 /** Named groups a task's `objects.pool` may use instead of listing names. */
 export const CATALOG_GROUPS: Readonly<Record<string, readonly ObjectDesc[]>> = {
   cubes: CUBES,
   primitives: PRIMITIVES,
   convex: CONVEX,
+  convex_unseen: CONVEX_UNSEEN,
+  /** One colour of twins. */
+  lookalike: TWINS.slice(0, 1),
+  /** Two colours of twins. */
+  lookalike2: TWINS,
 };
 
 /** Every built-in object, by name. */
 export const CATALOG: ReadonlyMap<string, ObjectDesc> = new Map(
-  [...CUBES, ...PRIMITIVES, ...CONVEX].map((o) => [o.name, o]),
+  [...CUBES, ...PRIMITIVES, ...CONVEX, ...CONVEX_UNSEEN, ...TWINS].map((o) => [o.name, o]),
 );

@@ -11,6 +11,9 @@ import { ScriptedExpert } from '../../src/policy/index.js';
 const GOLDEN = [
   { task: 'cubes', objects: { min: 3, max: 6 }, index: 0, reset: '756920bc72f2b829', final: '0889bcbe82540012', target: 'cube_purple', steps: '28' },
   { task: 'pile', objects: { min: 8, max: 8 }, index: 4, reset: 'd4469f9a5cf1376d', final: '573ede1740155e2b', target: 'convex_3', steps: '29' },
+  { task: 'lookalike', objects: { min: 3, max: 6 }, index: 0, reset: '319eed883595fc1e', final: '9caf93694873a25e', target: 'twin_blue', steps: '29' },
+  { task: 'lookalike2', objects: { min: 3, max: 6 }, index: 0, reset: '0044624f86fed060', final: '986f451198b25d8e', target: 'twin_blue', steps: '29' },
+  { task: 'unseen', objects: { min: 4, max: 8 }, index: 0, reset: '1f3ccd4d3a5d85ea', final: '566b143adceb0451', target: 'box_block', steps: '30' },
 ];
 
 const envs: GraspEnv[] = [];

@@ -35,7 +35,7 @@ describe('resolveTask', () => {
       expect(desc.mass).toBeGreaterThanOrEqual(0.05);
       expect(desc.mass).toBeLessThanOrEqual(0.3);
     }
-    const task = resolveTask(spec({ count: 1, pool: ['cubes', 'primitives', 'convex'] }), 't.json');
+    const task = resolveTask(spec({ count: 1, pool: Object.keys(CATALOG_GROUPS) }), 't.json');
     expect(task.pool).toHaveLength(CATALOG.size);
   });
 });
