@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
+import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
 import { conditionedLength, DEFAULT_TRACKER, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
 import { LEARNED_POLICIES } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
@@ -17,8 +18,10 @@ ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sa
 on the same demonstrations with the same budget, exports each to ONNX after a parity check, and
 writes <name>.onnx, <name>.json and training-<name>.json.
 
-  --task    task (default: cubes)      --demos   demonstrations (default: 300)
-  --objects object count or range of the demonstrations (default: 1-6)
+  --task    task, or tasks separated by commas (cubes,lookalike,nudge,pile,packed): the
+            demonstrations are split evenly over them (default: cubes)
+  --demos   demonstrations in all (default: 300)
+  --objects object count or range of the demonstrations (default: 1 to the task's most)
   --single  share of demonstrations with a single object (default: ${DEFAULT_SINGLE_SHARE})
   --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
   --only    comma-separated heads to train (default: all four)
@@ -27,7 +30,8 @@ writes <name>.onnx, <name>.json and training-<name>.json.
   --start-spread  half-width (m) of the square above the bin where demos start (default: ${DEFAULT_START_SPREAD})
   --occluded      share of demos cached with frames blacked out (default: ${DEFAULT_OCCLUDED_SHARE})
 ${TRACKER_USAGE}; the perception whose features the heads learn from
-  --work    demos and cache folder (default: results/train-<task>)
+  --work    demos and cache folder, a sub-folder per task when there are several
+            (default: results/train-<task>[-<task>...])
   --out     where the heads go (default: assets/models)`;
 
 const SPECS = {
@@ -43,10 +47,8 @@ export async function run(argv: string[]): Promise<number> {
     only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' }, tracker: { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
-  const task = loadTask(values.task ?? 'cubes');
+  const tasks = (values.task ?? 'cubes').split(',').map((ref) => loadTask(ref));
   const demos = intFlag(values.demos, '--demos', 300, 1, 100_000);
-  // One to six cubes by default: the heads must also see scenes where nothing is ambiguous.
-  const objects = objectsFlag(values.objects, { min: 1, max: 6 });
   const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
   const singleShare = fractionFlag(values.single, '--single', DEFAULT_SINGLE_SHARE);
@@ -59,36 +61,46 @@ export async function run(argv: string[]): Promise<number> {
   const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
   const unknown = names.find((n) => !(n in SPECS));
   if (unknown) throw new InputError('--only', `unknown head "${unknown}" (heads: ${LEARNED_POLICIES.join(', ')})`);
-  const work = values.work ?? `results/train-${task.spec.id}`;
+  const work = values.work ?? `results/train-${tasks.map((t) => t.spec.id).join('-')}`;
   const out = values.out ?? modelsDir();
   const encoder = join(modelsDir(), 'encoder.json');
   const tracker = trackerFlag(values.tracker) ?? DEFAULT_TRACKER;
-  const perception = await loadPerception(tracker, task.spec, learnedTrackerManifest());
-  mkdirSync(out, { recursive: true });
+  const featureLength = conditionedLength(await FeatureEncoder.load(encoder));
   const started = Date.now();
 
-  const store = new DemoStore(join(work, 'demos'));
-  const collectProgress = collectionProgress('collect', store.read().length, demos);
-  const collected = await collectDemos({ task, objects, demos, singleShare, noisyShare, startSpread, store, onDemo: collectProgress.onDemo });
-  collectProgress.stop();
-  const cacheDir = join(work, 'cache');
-  const featureLength = conditionedLength(await FeatureEncoder.load(encoder));
-  const cached = existsSync(join(cacheDir, 'cache.json')) ? JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')) : null;
-  const cacheFresh = cached?.featureLength === featureLength && cached.perception === perception.name && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
-  const cacheStarted = Date.now();
-  if (!cacheFresh) {
-    const progress = cacheProgress();
-    await cacheFeatures(store, task, encoder, perception, cacheDir, occludedShare, progress.onDemo);
-    progress.stop();
+  // The demonstrations, split evenly over the tasks, each task in a folder of its own.
+  const data = [];
+  for (const [i, task] of tasks.entries()) {
+    // From one object up, by default: the heads must also see scenes where nothing is ambiguous.
+    const objects = objectsFlag(values.objects, { min: 1, max: taskObjectCount(task.spec).max });
+    const taskDemos = Math.floor(demos / tasks.length) + (i < demos % tasks.length ? 1 : 0);
+    const taskWork = tasks.length > 1 ? join(work, task.spec.id) : work;
+    const store = new DemoStore(join(taskWork, 'demos'));
+    refuseEvaluationKeys(store.read(), store.dir);
+    const collectProgress = collectionProgress(`collect ${task.spec.id}`, store.read().length, taskDemos);
+    const collected = await collectDemos({ task, objects, demos: taskDemos, singleShare, noisyShare, startSpread, store, onDemo: collectProgress.onDemo });
+    collectProgress.stop();
+    const cacheDir = join(taskWork, 'cache');
+    const perception = await loadPerception(tracker, task.spec, learnedTrackerManifest());
+    const cached = existsSync(join(cacheDir, 'cache.json')) ? JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')) : null;
+    const cacheFresh = cached?.featureLength === featureLength && cached.perception === perception.name && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
+    const cacheStarted = Date.now();
+    if (!cacheFresh) {
+      const progress = cacheProgress();
+      await cacheFeatures(store, task, encoder, perception, cacheDir, occludedShare, progress.onDemo);
+      progress.stop();
+    }
+    data.push({ task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, demoStore: store.dir, cacheDir, cacheSeconds: (Date.now() - cacheStarted) / 1000 });
   }
-  const cacheSeconds = (Date.now() - cacheStarted) / 1000;
+  const cacheDirs = data.map((d) => d.cacheDir);
+  mkdirSync(out, { recursive: true });
 
   for (const name of names) {
     const spec = SPECS[name as keyof typeof SPECS];
     const bar = lazyProgress(name, 'batches');
     let validation = '-';
     const head = await trainHead({
-      ...DEFAULT_TRAINING, epochs, loss, seed, cacheDir, mode: spec.conditioning, cvae: spec.cvae,
+      ...DEFAULT_TRAINING, epochs, loss, seed, cacheDirs, mode: spec.conditioning, cvae: spec.cvae,
       onBatch: (epoch, _step, total, epochLoss) => bar.step(total, `epoch ${epoch}/${epochs}, loss ${epochLoss.toFixed(4)}, validation ${validation}`),
       onEpoch: (_epoch, _train, v) => void (validation = v.toFixed(4)),
     });
@@ -98,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
       policy: name,
       conditioning: spec.conditioning,
       cvae: spec.cvae,
-      data: { task: task.spec.id, perception: formatTrackerChoice(tracker), objects, demos: collected.stored, episodesTried: collected.tried, singleShare, noisyShare, startSpread, occludedShare, rows: head.rows, demoStore: store.dir, cacheSeconds },
+      data: { tasks: data, perception: formatTrackerChoice(tracker), singleShare, noisyShare, startSpread, occludedShare, rows: head.rows },
       training: { ...DEFAULT_TRAINING, epochs, loss, seed, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,

@@ -81,6 +81,25 @@ export async function cacheFeatures(store: DemoStore, task: Task, encoderManifes
   return index;
 }
 
+/**
+ * Several caches as one (demonstrations of several tasks): their demos in order, their features
+ * end to end. They must come from the same encoder and perception.
+ */
+export function readCaches(dirs: readonly string[], mode: Conditioning): { index: CacheIndex; features: Float32Array } {
+  const parts = dirs.map((dir) => readCache(dir, mode));
+  if (parts.length === 1) return parts[0];
+  const [first] = parts;
+  const odd = parts.find((p) => p.index.featureLength !== first.index.featureLength || p.index.perception !== first.index.perception || p.index.encoder !== first.index.encoder);
+  if (odd) throw new Error(`feature caches ${dirs.join(', ')} come from different encoders or perceptions`);
+  const features = new Float32Array(parts.reduce((n, p) => n + p.features.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    features.set(p.features, offset);
+    offset += p.features.length;
+  }
+  return { index: { ...first.index, demos: parts.flatMap((p) => p.index.demos) }, features };
+}
+
 /** Reads the index and one mode's features. */
 export function readCache(dir: string, mode: Conditioning): { index: CacheIndex; features: Float32Array } {
   const path = join(dir, 'cache.json');

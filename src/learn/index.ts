@@ -1,6 +1,6 @@
 export { DemoStore, hasWrist, type Demo, type DemoCameras, type DemoFrames, type FramePlace } from './DemoStore.js';
-export { collectDemos, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEMO_INDEX_BASE, startPose, type CollectOptions } from './collectDemos.js';
-export { cacheFeatures, DEFAULT_OCCLUDED_SHARE, occlusionSchedule, readCache, type CacheIndex } from './FeatureCache.js';
+export { collectDemos, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEMO_INDEX_BASE, moveToStart, startPose, type CollectOptions } from './collectDemos.js';
+export { cacheFeatures, DEFAULT_OCCLUDED_SHARE, occlusionSchedule, readCache, readCaches, type CacheIndex } from './FeatureCache.js';
 export { DEFAULT_HEAD, initHead, headForward, type HeadConfig, type HeadParams } from './ActHead.js';
 export { buildHeadOnnx, checkParity } from './exportHead.js';
 export { trainHead, DEFAULT_TRAINING, type TrainOptions, type TrainedHead } from './trainHead.js';
@@ -9,3 +9,4 @@ export { initTensorflow } from './tfBackend.js';
 export { collectTrackerFrames, TRACKER_INDEX_BASE, type TrackerEpisode, type TrackerFramesOptions } from './collectTrackerFrames.js';
 export { exportLeRobot, episodePath, depthMillimetres, LEROBOT_CODEBASE_VERSION, CHUNKS_SIZE, ROBOT_TYPE, TASK_TEXT, type ExportOptions, type LeRobotInfo } from './exportLeRobot.js';
 export { leRobotFeatures, parquetSchema, huggingFaceFeatures, type LeRobotFeature, type LeRobotFeatures } from './leRobotFeatures.js';
+export { refuseEvaluationKeys } from './refuseEvaluationKeys.js';

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../core/index.js';
 import type { Conditioning } from '../perception/index.js';
 import { DEFAULT_HEAD, headForward, initHead, styleEncoder, type HeadConfig, type HeadParams } from './ActHead.js';
-import { readCache } from './FeatureCache.js';
+import { readCaches } from './FeatureCache.js';
 import { initTensorflow } from './tfBackend.js';
 
 export interface TrainOptions {
-  cacheDir: string;
+  /** Feature caches to learn from, one per task of the demonstrations. */
+  cacheDirs: string[];
   mode: Conditioning;
   cvae: boolean;
   epochs: number;
@@ -28,7 +29,7 @@ export interface TrainOptions {
   onBatch?: (epoch: number, step: number, totalSteps: number, epochLoss: number) => void;
 }
 
-export const DEFAULT_TRAINING: Omit<TrainOptions, 'cacheDir' | 'mode' | 'cvae' | 'onEpoch' | 'onBatch'> = {
+export const DEFAULT_TRAINING: Omit<TrainOptions, 'cacheDirs' | 'mode' | 'cvae' | 'onEpoch' | 'onBatch'> = {
   epochs: 20,
   batch: 64,
   learningRate: 3e-3,
@@ -75,7 +76,7 @@ function columnNorm(data: Float32Array, width: number, rows: number[]): Norm {
 export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
   await initTensorflow();
   const started = Date.now();
-  const { index, features } = readCache(options.cacheDir, options.mode);
+  const { index, features } = readCaches(options.cacheDirs, options.mode);
   const F = index.featureLength;
   const gridLength = DEFAULT_HEAD.grid.reduce((a, b) => a * b, 1);
   const config: HeadConfig = { ...DEFAULT_HEAD, ...options.head, tokenLength: (F - gridLength) / 2, cvae: options.cvae };

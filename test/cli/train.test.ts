@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sam2grasp, sam2graspWith, tempDir } from './helpers.js';
@@ -17,6 +17,21 @@ describe('sam2grasp train: bad flags get one line, exit code 2 and no output', (
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
     expect(existsSync(out) || existsSync(work)).toBe(false);
+  });
+});
+
+describe('sam2grasp train: the held-out rule', () => {
+  it('refuses demonstrations on an evaluation key, naming it, before anything is trained', () => {
+    const work = tempDir('held-out-');
+    const collected = sam2grasp(['collect', '--task', 'cubes', '--demos', '1', '--objects', '1', '--out', join(work, 'demos')]);
+    expect(collected.code, collected.stderr).toBe(0);
+    const index = join(work, 'demos', 'demos.jsonl');
+    writeFileSync(index, readFileSync(index, 'utf8').replace('"index":1000000', '"index":7'));
+    const out = join(work, 'heads');
+    const result = sam2grasp(['train', '--task', 'cubes', '--demos', '1', '--work', work, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^sam2grasp: .*demos: demonstration cubes\/1\/0\/7 is an evaluation key \(index 7 < 1000000\): demonstrations and evaluation must not share scenes$/);
+    expect(existsSync(out) || existsSync(join(work, 'cache'))).toBe(false);
   });
 });
 

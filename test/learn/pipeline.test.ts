@@ -48,7 +48,7 @@ describe('collect, cache, train, export, evaluate (a tiny run)', () => {
     const rows = index.demos.reduce((n, d) => n + d.rows, 0);
     expect(readCache(cacheDir, 'tracker').features.length).toBe(rows * index.featureLength);
 
-    const head = await trainHead({ ...DEFAULT_TRAINING, cacheDir, mode: 'tracker', cvae: false, epochs: 2, batch: 16, validationShare: 0.25 });
+    const head = await trainHead({ ...DEFAULT_TRAINING, cacheDirs: [cacheDir], mode: 'tracker', cvae: false, epochs: 2, batch: 16, validationShare: 0.25 });
     expect(head.losses).toHaveLength(2);
     expect(head.losses[1].train).toBeLessThan(head.losses[0].train);
     const best = head.losses.reduce((a, b) => (b.validation < a.validation ? b : a));
@@ -73,7 +73,7 @@ describe('collect, cache, train, export, evaluate (a tiny run)', () => {
   it('trains to the same ONNX bytes from the same seed, CVAE included', async () => {
     const cacheDir = join(work, 'cache');
     const bytes = async () => {
-      const head = await trainHead({ ...DEFAULT_TRAINING, cacheDir, mode: 'none', cvae: true, epochs: 1, batch: 16, validationShare: 0.25 });
+      const head = await trainHead({ ...DEFAULT_TRAINING, cacheDirs: [cacheDir], mode: 'none', cvae: true, epochs: 1, batch: 16, validationShare: 0.25 });
       return buildHeadOnnx(head.params, head.config, head.featureNorm);
     };
     const [a, b] = [await bytes(), await bytes()];
