@@ -9,12 +9,22 @@ export const summary = "the main job: the paper's Tables I and III (methods; occ
 const QUICK_EPISODES = 200;
 const FULL_EPISODES = 400;
 
-export const usage = `usage: sam2grasp bench [--full | --episodes N] [--workers N] [--out DIR]
+/** The paper's tables, and the sweeps that test its two claims where they are hard. */
+const SWEEPS = {
+  paper: ['paper-table1', 'paper-table3'],
+  claims: ['claims-identity', 'claims-memory', 'claims-clutter'],
+} as const;
+
+export const usage = `usage: sam2grasp bench [--claims] [--full | --episodes N] [--workers N] [--out DIR]
 
 Runs scenes/sweeps/paper-table1.json (expert, act, act-cvae, act-condition, sam2grasp on 3-6
 cubes) and scenes/sweeps/paper-table3.json (the same under occlusion p = 0, 0.2, 0.4, 0.6) and
 prints both tables. Each goes to DIR/<sweep>-<episodes>/ with everything sam2grasp sweep writes;
 an interrupted bench resumes when run again.
+
+  --claims    run the claims sweeps instead: claims-identity (look-alike cubes), claims-memory
+              (a pushed target under blackout windows) and claims-clutter (pile, packed, unseen
+              objects)
 
   --episodes  episodes per cell (default: ${QUICK_EPISODES}, within ten minutes on two cores)
   --full      the paper's ${FULL_EPISODES} episodes per cell
@@ -22,13 +32,13 @@ an interrupted bench resumes when run again.
   --out       output folder (default: results/bench)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { episodes: { type: 'string' }, full: { type: 'boolean' }, workers: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseFlags(argv, { episodes: { type: 'string' }, full: { type: 'boolean' }, claims: { type: 'boolean' }, workers: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return (console.log(usage), 0);
   const episodes = values.full ? FULL_EPISODES : intFlag(values.episodes, '--episodes', QUICK_EPISODES, 1, 100_000);
   const workers = intFlag(values.workers, '--workers', defaultWorkers(), 1, 64);
   const outDir = values.out ?? 'results/bench';
   const started = Date.now();
-  const sweeps = ['paper-table1', 'paper-table3'].map((id) => join(projectPackage().root, 'scenes', 'sweeps', `${id}.json`));
+  const sweeps = SWEEPS[values.claims ? 'claims' : 'paper'].map((id) => join(projectPackage().root, 'scenes', 'sweeps', `${id}.json`));
   const resolved = await Promise.all(sweeps.map((path) => resolveSweep(path, { episodes })));
   for (const sweep of resolved) {
     const dir = join(outDir, `${sweep.spec.id}-${episodes}`);
