@@ -15,6 +15,7 @@ export { policyFor, parsePolicyRef, modelsDir, learnedTrackerManifest } from './
 export { AppendOnlyCsv, csvText, readCsv, writeCsvAtomic } from './run/csvFiles.js';
 export { wilsonInterval } from './stats/wilson.js';
 export { binomialUpperTail, mcnemarExact, pairedWorseP } from './stats/exactTests.js';
+export { holmAdjust, holmWithin } from './stats/holm.js';
 export { pairedComparisons, PAIRED_COLUMNS, formatP, type PairedRow } from './stats/pairedComparisons.js';
 export { summarize, summaryRecord, formatSummaryTable, SUMMARY_COLUMNS, type SummaryRow } from './stats/summarize.js';
 export { writeSweepReport, sweepRecord, type SweepRecord, type SweepReport } from './report/writeSweepReport.js';

@@ -97,7 +97,9 @@ describe('sam2grasp gate', () => {
   it('passes the real policies against their own reference run (2 workers vs 1)', () => {
     const result = sam2grasp(['gate', '--results', join(dir, 'two'), '--reference', reference()]);
     expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout).toMatch(/gate: pass: 6 cells, 18 paired episodes/);
+    expect(result.stdout).toMatch(/gate: pass: 6 cells, 18 paired episodes \(alpha 0\.01 over all cells, Holm\)/);
+    expect(result.stdout).toMatch(/p \(worse\) +Holm p \(alpha 0\.01\)/);
+    expect(sam2grasp(['gate', '--help']).stdout).toMatch(/adjusted by Holm's\nstep-down method/);
   });
 
   it('fails on changed state hashes, unless told to ignore them', () => {

@@ -5,12 +5,13 @@ import { EPISODE_COLUMNS, type EpisodeRow } from '../episode/EpisodeRow.js';
 import { textTable } from '../report/textTable.js';
 import { readCsv } from '../run/csvFiles.js';
 import { pairedWorseP } from '../stats/exactTests.js';
+import { holmWithin } from '../stats/holm.js';
 import { formatP } from '../stats/pairedComparisons.js';
 
 export interface GateOptions {
   resultsCsv: string;
   referenceCsv: string;
-  /** Significance level of the one-sided test. */
+  /** Family-wise significance level over the gate's cells (Holm). */
   alpha: number;
   /** Compare state hashes (off when a policy changed on purpose and only its success matters). */
   checkHashes: boolean;
@@ -32,6 +33,8 @@ export interface GateRow {
   gained: number;
   /** One-sided exact p that the results are no worse than the reference. */
   p: number;
+  /** `p` Holm-adjusted over the gate's cells that paired any key: the verdict compares it with alpha. */
+  pHolm: number;
   hashMismatches: number;
   verdict: Verdict;
 }
@@ -51,8 +54,11 @@ async function readEpisodes(path: string): Promise<EpisodeRow[]> {
 /**
  * The statistical CI gate: for every policy and cell of the reference, pair its episodes with the
  * results' by key, and fail the cell when the results are significantly worse (one-sided exact
- * binomial test on the discordant keys, p < alpha), when a state hash differs for the same key
- * (determinism broke), or when the results lack reference keys.
+ * binomial test on the discordant keys), when a state hash differs for the same key (determinism
+ * broke), or when the results lack reference keys. "Significantly" holds over all the cells at
+ * once: the p-values of the cells that paired any key are one family, Holm-adjusted, and a cell is
+ * worse when its adjusted p < alpha. So a harmless change fails some cell with a chance of at most
+ * alpha, however many cells there are (tested alone at alpha each, 10 cells failed up to ~10 %).
  */
 export async function gate(options: GateOptions): Promise<GateRow[]> {
   const reference = await readEpisodes(options.referenceCsv);
@@ -62,8 +68,8 @@ export async function gate(options: GateOptions): Promise<GateRow[]> {
     const id = policyCellId(r);
     cells.set(id, [...(cells.get(id) ?? []), r]);
   }
-  return [...cells.values()].map((refRows) => {
-    const row: GateRow = { policy: refRows[0].policy, cell: cellLabel(refRows[0]), paired: 0, missing: 0, referenceSuccesses: 0, successes: 0, lost: 0, gained: 0, p: 1, hashMismatches: 0, verdict: 'ok' };
+  const rows = [...cells.values()].map((refRows) => {
+    const row: GateRow = { policy: refRows[0].policy, cell: cellLabel(refRows[0]), paired: 0, missing: 0, referenceSuccesses: 0, successes: 0, lost: 0, gained: 0, p: 1, pHolm: 1, hashMismatches: 0, verdict: 'ok' };
     for (const ref of refRows) {
       const now = results.get(unitId(ref));
       if (!now) {
@@ -79,15 +85,21 @@ export async function gate(options: GateOptions): Promise<GateRow[]> {
       row.hashMismatches += Number(ref.state_hash !== now.state_hash);
     }
     row.p = pairedWorseP(row.lost, row.gained);
-    row.verdict = row.missing ? 'missing' : row.p < options.alpha ? 'worse' : options.checkHashes && row.hashMismatches ? 'hash' : 'ok';
     return row;
   });
+  // A cell with no paired key is no test (it fails as missing); the others are one family.
+  const adjusted = holmWithin(rows, (r) => r.p, (r) => (r.paired ? 'gate' : undefined));
+  rows.forEach((row, i) => {
+    row.pHolm = adjusted[i];
+    row.verdict = row.missing ? 'missing' : row.pHolm < options.alpha ? 'worse' : options.checkHashes && row.hashMismatches ? 'hash' : 'ok';
+  });
+  return rows;
 }
 
 /** The gate's verdicts as a plain-text table. */
 export function formatGate(rows: readonly GateRow[], alpha: number): string {
   const pct = (k: number, n: number) => (n ? ((100 * k) / n).toFixed(1) : '-');
-  const header = ['policy', 'cell', 'paired', 'reference %', 'now %', 'lost', 'gained', `p (worse; alpha ${alpha})`, 'hashes differ', 'missing', 'verdict'];
-  const body = rows.map((r) => [r.policy, r.cell, String(r.paired), pct(r.referenceSuccesses, r.paired), pct(r.successes, r.paired), String(r.lost), String(r.gained), formatP(r.p), String(r.hashMismatches), String(r.missing), r.verdict === 'ok' ? 'ok' : `FAIL (${r.verdict})`]);
+  const header = ['policy', 'cell', 'paired', 'reference %', 'now %', 'lost', 'gained', 'p (worse)', `Holm p (alpha ${alpha})`, 'hashes differ', 'missing', 'verdict'];
+  const body = rows.map((r) => [r.policy, r.cell, String(r.paired), pct(r.referenceSuccesses, r.paired), pct(r.successes, r.paired), String(r.lost), String(r.gained), formatP(r.p), formatP(r.pHolm), String(r.hashMismatches), String(r.missing), r.verdict === 'ok' ? 'ok' : `FAIL (${r.verdict})`]);
   return textTable(header, body);
 }

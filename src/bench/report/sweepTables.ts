@@ -1,4 +1,5 @@
 import type { SweepSpec } from '../../config/index.js';
+import { cellId, type Cell } from '../episode/Cell.js';
 import { formatP, type PairedRow } from '../stats/pairedComparisons.js';
 import { perceptionCaption, type SummaryRow } from '../stats/summarize.js';
 import { textTable } from './textTable.js';
@@ -40,6 +41,21 @@ export function tableSections(spec: SweepSpec, taskIds: readonly string[]): Tabl
   );
 }
 
+/**
+ * The family a paired comparison is Holm-adjusted in: the table section that shows it (one task,
+ * one value of the axis that is not the columns: every pair of methods in every column). A cell
+ * outside every section (none, for a sweep's own rows) is a family of its own.
+ */
+export function sectionFamily(sections: readonly TableSection[]): (cell: Cell) => string {
+  return (cell) => {
+    const i = sections.findIndex((s) => s.match(cell));
+    return i >= 0 ? `section ${i}` : `cell ${cellId(cell)}`;
+  };
+}
+
+/** How the tables say what `Holm` is. */
+const HOLM_NOTE = "Holm: that p adjusted by Holm's method over this table's comparisons";
+
 const pct = (v: number) => (100 * v).toFixed(1);
 const cm = (v: number) => (Number.isNaN(v) ? '–' : (100 * v).toFixed(1));
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)}`;
@@ -63,7 +79,7 @@ function sectionGrids(section: TableSection, spec: SweepSpec, summary: readonly 
     const [a, b] = id.split('\u0000');
     return [`${a} vs ${b}`, ...section.columns.map((c) => {
       const r = pairs.find((x) => x.policy_a === a && x.policy_b === b && c.match(x));
-      return r && r.n ? `${signed((r.successes_a - r.successes_b) / r.n)} (p = ${formatP(r.p)})` : '–';
+      return r && r.n ? `${signed((r.successes_a - r.successes_b) / r.n)} (p = ${formatP(r.p)}; Holm ${formatP(r.p_holm)})` : '–';
     })];
   });
   const labels = section.columns.map((c) => c.label);
@@ -85,7 +101,7 @@ export function markdownTables(spec: SweepSpec, sections: readonly TableSection[
   for (const section of sections) {
     const grids = sectionGrids(section, spec, summary, paired, false);
     out.push('', `## ${section.title}`, '', markdownGrid(grids.success));
-    if (grids.paired.rows.length) out.push('', 'Paired comparisons on the same keys: A minus B in points, exact McNemar test (two-sided).', '', markdownGrid(grids.paired));
+    if (grids.paired.rows.length) out.push('', `Paired comparisons on the same keys: A minus B in points, exact McNemar test (two-sided); ${HOLM_NOTE}.`, '', markdownGrid(grids.paired));
     out.push('', 'Averaging diagnostic: mean horizontal distance (cm) from the closing point to the nearest object / to the centroid of all objects. A policy that averages demonstrations closes near the centroid and far from every object.', '', markdownGrid(grids.averaging));
   }
   return `${out.join('\n')}\n`;
@@ -123,7 +139,7 @@ export function latexTables(spec: SweepSpec, sections: readonly TableSection[], 
     const grids = sectionGrids(section, spec, summary, paired, true);
     const where = texEscape(section.title);
     out.push('', latexGrid(grids.success, `${texEscape(spec.id)} (${where}): success on the target, \\% [Wilson 95\\,\\% interval], ${spec.episodes} episodes per cell${texEscape(withPerception(summary))}.`, false));
-    if (grids.paired.rows.length) out.push('', latexGrid(grids.paired, `${texEscape(spec.id)} (${where}): paired differences in points on the same keys, exact McNemar p-values.`, true));
+    if (grids.paired.rows.length) out.push('', latexGrid(grids.paired, `${texEscape(spec.id)} (${where}): paired differences in points on the same keys, exact McNemar p-values (two-sided); ${HOLM_NOTE}.`, true));
   }
   return `${out.join('\n')}\n`;
 }
@@ -137,7 +153,7 @@ export function terminalTables(spec: SweepSpec, sections: readonly TableSection[
         `${spec.id}: ${section.title} — success_target % [Wilson 95 %], n = ${spec.episodes} per cell${withPerception(summary)}`,
         textTable(grids.success.header, grids.success.rows),
         // One policy (an eval) has nothing to pair.
-        ...(grids.paired.rows.length ? ['', 'paired on the same keys: A minus B in points (exact McNemar p, two-sided)', textTable(grids.paired.header, grids.paired.rows)] : []),
+        ...(grids.paired.rows.length ? ['', `paired on the same keys: A minus B in points (exact McNemar p, two-sided; ${HOLM_NOTE})`, textTable(grids.paired.header, grids.paired.rows)] : []),
       ].join('\n');
     })
     .join('\n\n');

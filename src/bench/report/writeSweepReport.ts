@@ -8,7 +8,7 @@ import { formatShard, type Shard } from '../run/SweepPlan.js';
 import { pairedComparisons, pairedRecord, PAIRED_COLUMNS, type PairedRow } from '../stats/pairedComparisons.js';
 import { summarize, summaryRecord, SUMMARY_COLUMNS, type SummaryRow } from '../stats/summarize.js';
 import { sweepPlot } from './sweepPlot.js';
-import { latexTables, markdownTables, tableSections, terminalTables } from './sweepTables.js';
+import { latexTables, markdownTables, sectionFamily, tableSections, terminalTables } from './sweepTables.js';
 
 /**
  * `sweep.json`: what a results folder holds: the sweep (policies as their rows name them), its
@@ -36,8 +36,8 @@ export interface SweepReport {
  */
 export async function writeSweepReport(outDir: string, spec: SweepSpec, taskIds: readonly string[], rows: readonly EpisodeRow[], run: Record<string, unknown>): Promise<SweepReport> {
   const summary = summarize(rows);
-  const paired = pairedComparisons(rows);
   const sections = tableSections(spec, taskIds);
+  const paired = pairedComparisons(rows, sectionFamily(sections));
   await writeCsvAtomic(join(outDir, 'summary.csv'), SUMMARY_COLUMNS, summary.map(summaryRecord));
   await writeCsvAtomic(join(outDir, 'paired.csv'), PAIRED_COLUMNS, paired.map(pairedRecord));
   writeFileAtomic(join(outDir, 'table.md'), markdownTables(spec, sections, summary, paired));

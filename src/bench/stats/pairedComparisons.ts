@@ -1,6 +1,7 @@
 import { cellId, cellOf, type Cell } from '../episode/Cell.js';
 import type { EpisodeRow } from '../episode/EpisodeRow.js';
 import { mcnemarExact } from './exactTests.js';
+import { holmWithin } from './holm.js';
 
 /** Two policies compared on the keys of one cell that both ran. */
 export interface PairedRow extends Cell {
@@ -15,15 +16,19 @@ export interface PairedRow extends Cell {
   b_only: number;
   /** Exact McNemar p-value, two-sided. */
   p: number;
+  /** `p` Holm-adjusted within its family (see `pairedComparisons`); `p` itself when `n` is 0. */
+  p_holm: number;
 }
 
-export const PAIRED_COLUMNS = ['task', 'objects', 'occlusion', 'occlusion_mode', 'policy_a', 'policy_b', 'n', 'successes_a', 'successes_b', 'a_only', 'b_only', 'p'] as const;
+export const PAIRED_COLUMNS = ['task', 'objects', 'occlusion', 'occlusion_mode', 'policy_a', 'policy_b', 'n', 'successes_a', 'successes_b', 'a_only', 'b_only', 'p', 'p_holm'] as const;
 
 /**
  * Every pair of policies (in order of first appearance) in every cell, on the keys both ran: the
  * exact McNemar test of the paper's comparisons, which uses that the methods met the same scenes.
+ * `familyOf` names the family each comparison is read in (a sweep's: the table section that shows
+ * it); `p_holm` is Holm's adjustment over the comparisons of the family that paired any key.
  */
-export function pairedComparisons(rows: readonly EpisodeRow[]): PairedRow[] {
+export function pairedComparisons(rows: readonly EpisodeRow[], familyOf: (cell: Cell) => string): PairedRow[] {
   // Keys are paired within a cell: by cell, then policy, then key index.
   const cells = new Map<string, { cell: Cell; byPolicy: Map<string, Map<string, boolean>> }>();
   for (const r of rows) {
@@ -50,16 +55,20 @@ export function pairedComparisons(rows: readonly EpisodeRow[]): PairedRow[] {
           counts.a_only += Number(successA && !successB);
           counts.b_only += Number(successB && !successA);
         }
-        out.push({ ...cell, policy_a: policies[i], policy_b: policies[j], ...counts, p: mcnemarExact(counts.a_only, counts.b_only) });
+        const p = mcnemarExact(counts.a_only, counts.b_only);
+        out.push({ ...cell, policy_a: policies[i], policy_b: policies[j], ...counts, p, p_holm: p });
       }
     }
   }
+  // A pair with no shared key is no test: it stays out of its family.
+  const adjusted = holmWithin(out, (r) => r.p, (r) => (r.n ? familyOf(r) : undefined));
+  out.forEach((r, i) => (r.p_holm = adjusted[i]));
   return out;
 }
 
 /** A paired row as CSV strings. */
 export function pairedRecord(r: PairedRow): Record<(typeof PAIRED_COLUMNS)[number], string> {
-  return { ...r, n: String(r.n), successes_a: String(r.successes_a), successes_b: String(r.successes_b), a_only: String(r.a_only), b_only: String(r.b_only), p: formatP(r.p) };
+  return { ...r, n: String(r.n), successes_a: String(r.successes_a), successes_b: String(r.successes_b), a_only: String(r.a_only), b_only: String(r.b_only), p: formatP(r.p), p_holm: formatP(r.p_holm) };
 }
 
 /** p-values to three significant digits, tiny ones in exponent form. */

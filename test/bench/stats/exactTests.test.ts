@@ -33,9 +33,10 @@ describe('exact tests on paired outcomes', () => {
       ...[0, 0, 1, 1].map((s, i) => row('b', i, s === 1)),
       row('a', 0, false, '0.2'),
     ];
-    const [pair, ...rest] = pairedComparisons(rows);
+    const [pair, ...rest] = pairedComparisons(rows, () => 'one');
     expect(pair).toMatchObject({ policy_a: 'a', policy_b: 'b', occlusion: '0', n: 4, successes_a: 3, successes_b: 2, a_only: 2, b_only: 1 });
     expect(pair.p).toBe(1);
+    expect(pair.p_holm).toBe(1);
     expect(rest).toEqual([]);
   });
 });
