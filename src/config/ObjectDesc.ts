@@ -1,7 +1,40 @@
 import { z } from 'zod';
+import { principalSpreads } from '../core/index.js';
 
 const metres = (lo: number, hi: number) => z.number().min(lo).max(hi);
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
+
+/** Points a convex shape may list: enough for a solid, few enough for the hull to stay cheap. */
+const MAX_CONVEX_POINTS = 256;
+
+/** Thinnest spread a convex shape's points may have in any direction, metres. */
+export const MIN_CONVEX_THICKNESS = 0.001;
+
+/**
+ * Why a convex shape's points make no solid, or undefined when they do. Their spreads along the
+ * principal axes, least first: below 1 mm on all three they are one point, on two a line, on one
+ * a plane; no volume in each case (Rapier would fail to build the hull, mid-episode).
+ */
+export function convexVolumeProblem(points: readonly (readonly [number, number, number])[]): string | undefined {
+  const [thickness, width, length] = principalSpreads(points);
+  const mm = (metres: number) => `${(metres * 1000).toFixed(1)} mm`;
+  const min = mm(MIN_CONVEX_THICKNESS);
+  if (length < MIN_CONVEX_THICKNESS) return `all at one point (no volume: ${mm(length)} across, at least ${min} needed in every direction)`;
+  if (width < MIN_CONVEX_THICKNESS) return `collinear (no volume: ${mm(width)} off their line, at least ${min} needed in every direction)`;
+  if (thickness < MIN_CONVEX_THICKNESS) return `coplanar (no volume: ${mm(thickness)} off their plane, at least ${min} needed in every direction)`;
+  return undefined;
+}
+
+const ConvexPointsSchema = z
+  .array(vec3)
+  .min(4)
+  .max(MAX_CONVEX_POINTS)
+  .superRefine((points, ctx) => {
+    // A count out of range is the problem already reported; no hull is worth computing then.
+    if (points.length < 4 || points.length > MAX_CONVEX_POINTS) return;
+    const problem = convexVolumeProblem(points);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /**
  * A graspable object as plain, serialisable data: shape, mass and colour. The catalog holds the
@@ -13,7 +46,8 @@ export const ShapeDescSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('cylinder'), radius: metres(0.005, 0.25), height: metres(0.01, 0.5) }),
   z.strictObject({ kind: z.literal('sphere'), radius: metres(0.005, 0.25) }),
   z.strictObject({ kind: z.literal('capsule'), radius: metres(0.005, 0.25), length: metres(0.01, 0.5) }),
-  z.strictObject({ kind: z.literal('convex'), points: z.array(vec3).min(4).max(256) }),
+  /** The convex hull of the points, which must span a solid (see `convexVolumeProblem`). */
+  z.strictObject({ kind: z.literal('convex'), points: ConvexPointsSchema }),
 ]);
 
 export const ObjectDescSchema = z.strictObject({

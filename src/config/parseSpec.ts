@@ -37,16 +37,42 @@ function describeIssue(schema: z.ZodType, data: unknown, issue: z.core.$ZodIssue
     const known = knownKeys(schemaAt(schema, path));
     return issue.keys
       .map((key) => {
-        const field = [...path, key].join('.');
+        const field = fieldPath([...issue.path, key]);
         const hint = nearest(key, known);
         return `${field}: unknown field${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (known: ${known.join(', ')})` : ''}`;
       })
       .join('; ');
   }
-  const where = path.length ? path.join('.') : '(top level)';
+  const where = path.length ? fieldPath(issue.path) : '(top level)';
   const value = valueAt(data, issue.path);
-  const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  const got = value === undefined ? 'missing' : `got ${excerpt(value)}`;
   return `${where}: ${issue.message} (${got})`;
+}
+
+/** A field's path as a spec's reader writes it: `objects.custom[0].shape.points`. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i ? '.' : ''}${String(key)}`)).join('');
+}
+
+/** Characters of a bad value an error quotes: enough to recognise it, never a file's worth. */
+const EXCERPT_CHARS = 80;
+
+/**
+ * A bad value as JSON, cut to `EXCERPT_CHARS` with an ellipsis and, for an array, its length: a
+ * 200 000-point array would otherwise make a 13 MB error line. Arrays are written element by
+ * element, so a long one is never turned into text whole.
+ */
+export function excerpt(value: unknown, max = EXCERPT_CHARS): string {
+  let text: string;
+  if (Array.isArray(value)) {
+    text = '[';
+    for (let i = 0; i < value.length && text.length <= max; i++) text += `${i ? ',' : ''}${excerpt(value[i], max)}`;
+    text += ']';
+  } else {
+    text = JSON.stringify(value) ?? String(value);
+  }
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}…${Array.isArray(value) ? ` (${value.length} items)` : ''}`;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

@@ -5,6 +5,7 @@ export { type EpisodeKey, episodeId, episodeRng, policyRng, sceneRng, STREAMS } 
 export { sha256Hex, hashFloats } from './hash.js';
 export * from './math.js';
 export * from './Polygon2.js';
+export { principalSpreads, symmetricEigen3 } from './principalSpreads.js';
 export { type PalmPose, stepPoseTowards } from './PalmPose.js';
 export { projectPackage } from './projectPackage.js';
 export { environmentFacts } from './environmentFacts.js';

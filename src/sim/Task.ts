@@ -24,11 +24,14 @@ export interface Task {
  */
 export function resolveTask(spec: TaskSpec, source: string): Task {
   const custom = new Map<string, ObjectDesc>();
+  // Where a problem with an object's size is reported: its shape's field, for the task's own.
+  const fieldOf = new Map<ObjectDesc, string>();
   spec.objects.custom.forEach((desc, i) => {
     if (CATALOG.has(desc.name) || custom.has(desc.name)) {
       throw new InputError(source, `objects.custom[${i}].name: "${desc.name}" is already taken`);
     }
     custom.set(desc.name, desc);
+    fieldOf.set(desc, `objects.custom[${i}].shape`);
   });
   const pool: ObjectDesc[] = [];
   spec.objects.pool.forEach((name, i) => {
@@ -39,13 +42,13 @@ export function resolveTask(spec: TaskSpec, source: string): Task {
     }
     for (const desc of found) if (!pool.includes(desc)) pool.push(desc);
   });
-  for (const desc of pool) checkObjectFits(desc, spec, source);
+  for (const desc of pool) checkObjectFits(desc, spec, source, fieldOf.get(desc) ?? 'objects');
   checkRoomToScatter(pool, spec, source);
   return { spec, pool };
 }
 
-function checkObjectFits(desc: ObjectDesc, spec: TaskSpec, source: string): void {
-  const where = `objects: "${desc.name}"`;
+function checkObjectFits(desc: ObjectDesc, spec: TaskSpec, source: string, field: string): void {
+  const where = `${field}: "${desc.name}"`;
   const binSide = Math.min(...spec.bin.inner);
   const size = largestExtent(desc.shape);
   if (2 * footprintRadius(desc.shape) > binSide - 0.02) {
@@ -56,7 +59,7 @@ function checkObjectFits(desc: ObjectDesc, spec: TaskSpec, source: string): void
   }
   const width = narrowestWidth(footprintAtRest(desc));
   if (width + GRASP_CLEARANCE > spec.gripper.maxOpening) {
-    throw new InputError(source, `${where} is ${cm(width)} wide at its narrowest; the gripper opens ${cm(spec.gripper.maxOpening)}`);
+    throw new InputError(source, `${where} is ${cm(width)} wide at its narrowest; the gripper opens ${cm(spec.gripper.maxOpening)} and must open ${cm(GRASP_CLEARANCE)} wider than the object`);
   }
 }
 

@@ -89,6 +89,8 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
     return path;
   };
   const cubes = { id: 'x', objects: { count: 3, pool: ['cubes'] } };
+  /** A task of one custom convex object. */
+  const custom = (name: string, points: number[][]) => ({ id: 'x', objects: { count: 1, pool: [name], custom: [{ name, shape: { kind: 'convex', points }, mass: 0.1, colour: '#aabbcc' }] } });
 
   it.each([
     ['malformed JSON', ['--task', task('malformed', '{"id": "x",')], /malformed\.json: malformed JSON/],
@@ -100,6 +102,13 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
       'an object too large for the bin',
       ['--task', task('huge', { ...cubes, objects: { count: 1, pool: ['plank'], custom: [{ name: 'plank', shape: { kind: 'box', size: [0.35, 0.05, 0.05] }, mass: 0.3, colour: '#aabbcc' }] } })],
       /"plank" is .* cm across and cannot fit/,
+    ],
+    ['collinear points', ['--task', task('collinear', custom('stick', [[0, 0, 0], [0.01, 0, 0], [0.02, 0, 0], [0.04, 0, 0]]))], /collinear\.json: objects\.custom\[0\]\.shape\.points: collinear \(no volume/],
+    ['coplanar points', ['--task', task('coplanar', custom('tile', [[0, 0, 0], [0.03, 0, 0], [0, 0.03, 0], [0.03, 0.03, 0], [0.015, 0.01, 0]]))], /coplanar\.json: objects\.custom\[0\]\.shape\.points: coplanar \(no volume/],
+    [
+      'a hull too wide for the gripper',
+      ['--task', task('wide', custom('slab', [-1, 1].flatMap((x) => [-1, 1].flatMap((y) => [0, 0.03].map((z) => [0.06 * x, 0.05 * y, z])))))],
+      /wide\.json: objects\.custom\[0\]\.shape: "slab" is 10\.0 cm wide at its narrowest; the gripper opens 10\.0 cm and must open 1\.5 cm wider/,
     ],
     ['an unknown policy', ['--task', 'cubes', '--policy', 'ackt'], /--policy: unknown policy "ackt" \(known: expert, act, act-cvae, act-condition, sam2grasp, or onnx:path\/to\/manifest\.json\)/],
     ['an unknown task', ['--task', 'cubez'], /--task: no such task file or built-in task "cubez" \(built-in: cubes, packed, pile\)/],
@@ -128,6 +137,17 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a 200 000-point hull: the line quotes a short excerpt', () => {
+    const points = Array.from({ length: 200_000 }, (_, i) => [0.03 * Math.cos(i), 0.03 * Math.sin(i), (i % 5) / 100]);
+    const out = join(dir, 'out-huge-hull');
+    const result = sam2grasp(['eval', '--task', task('huge-hull', custom('blob', points)), '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/huge-hull\.json: objects\.custom\[0\]\.shape\.points: Too big: expected array to have <=256 items \(got \[\[0\.03,0,0\],.*… \(200000 items\)\)$/m);
+    expect(result.stderr.length).toBeLessThan(300);
     expect(existsSync(out)).toBe(false);
   });
 
