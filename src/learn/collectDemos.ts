@@ -152,9 +152,10 @@ export function startPose(key: EpisodeKey, home: readonly [number, number, numbe
 
 /**
  * Moves the open hand from home to `start` before the demo is recorded. Null when it does not
- * get there in START_STEPS, or the episode ends on the way: the demo is then skipped.
+ * get there in START_STEPS, or the episode ends on the way: the demo is then skipped. (Exported
+ * so that a check can replay a demo's start and render its first frame again.)
  */
-function moveToStart(env: GraspEnv, observation: Observation, start: PalmPose): Observation | null {
+export function moveToStart(env: GraspEnv, observation: Observation, start: PalmPose): Observation | null {
   let obs = observation;
   for (let i = 0; i < START_STEPS; i++) {
     const p = obs.proprio.palm;
