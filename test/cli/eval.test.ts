@@ -111,7 +111,7 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
       /wide\.json: objects\.custom\[0\]\.shape: "slab" is 10\.0 cm wide at its narrowest; the gripper opens 10\.0 cm and must open 1\.5 cm wider/,
     ],
     ['an unknown policy', ['--task', 'cubes', '--policy', 'ackt'], /--policy: unknown policy "ackt" \(known: expert, act, act-cvae, act-condition, sam2grasp, or onnx:path\/to\/manifest\.json\)/],
-    ['an unknown task', ['--task', 'cubez'], /--task: no such task file or built-in task "cubez" \(built-in: cubes, packed, pile\)/],
+    ['an unknown task', ['--task', 'cubez'], /--task: no such task file or built-in task "cubez" \(built-in: cubes, lookalike, lookalike2, .*packed, pile, unseen\)/],
     ['a negative episode count', ['--task', 'cubes', '--episodes', '-5'], /--episodes: must be between 1 and 100000, got -5/],
     ['an unknown flag', ['--task', 'cubes', '--episods', '5'], /--episods: unknown flag/],
     [
