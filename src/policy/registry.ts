@@ -11,6 +11,9 @@ import type { Policy } from './Policy.js';
 /** The paper's learned policies, shipped as `<name>.json` + `<name>.onnx` in the models folder. */
 export const LEARNED_POLICIES = ['act', 'act-cvae', 'act-condition', 'sam2grasp'] as const;
 
+/** The same four trained on cube demonstrations only (the heads before cross-task training), as `<name>-cubes`. */
+export const CUBE_ONLY_POLICIES = LEARNED_POLICIES.map((name) => `${name}-cubes` as const);
+
 export interface PolicyOptions {
   /** Folder of the shipped heads (assets/models). */
   modelsDir: string;
@@ -49,7 +52,7 @@ export async function loadOnnxPolicy(manifest: string, options: PolicyOptions): 
 }
 
 registerPolicy('expert', { create: async () => new ScriptedExpert() });
-for (const name of LEARNED_POLICIES) {
+for (const name of [...LEARNED_POLICIES, ...CUBE_ONLY_POLICIES]) {
   const manifest = (modelsDir: string) => join(modelsDir, `${name}.json`);
   registerPolicy(name, { manifest, create: (options) => loadOnnxPolicy(manifest(options.modelsDir), options) });
 }
