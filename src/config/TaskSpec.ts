@@ -14,6 +14,12 @@ const pixels = z.number().int().min(8).max(MAX_RESOLUTION);
 /** Vertical field of view in degrees, as three.js's PerspectiveCamera takes it. */
 const fov = z.number().min(10).max(150);
 
+/** `{min, max}` within [lo, hi], min not above max. */
+const range = (lo: number, hi: number) =>
+  z
+    .strictObject({ min: z.number().min(lo).max(hi), max: z.number().min(lo).max(hi) })
+    .refine((r) => r.min <= r.max, { message: 'min must not exceed max' });
+
 const ObjectCountSchema = z.union([
   z.number().int().min(1).max(MAX_OBJECTS),
   z
@@ -128,9 +134,26 @@ export const TaskSpecSchema = z.strictObject({
       minVisiblePixels: z.number().int().min(1).default(20),
     })
     .prefault({}),
+  /**
+   * A scripted, physical pusher that shoves one object once while the hand approaches (the
+   * `nudge` task). Absent: no pusher. Each episode's key draws the distance and the time.
+   */
+  pusher: z
+    .strictObject({
+      /** How far the pushed object moves, metres. */
+      distance: range(0.005, 0.5).default({ min: 0.03, max: 0.06 }),
+      /** When the stroke begins, seconds after reset (drawn at a control step). */
+      start: range(0, 120).default({ min: 0.3, max: 0.7 }),
+      /** Speed of the stroke, m/s (coming in and leaving, the pusher moves at 1 m/s). */
+      speed: z.number().min(0.01).max(1).default(0.2),
+      /** `target`: the pusher pushes the target; `neighbour`: an object beside it, into the target. */
+      pushes: z.enum(['target', 'neighbour']).default('target'),
+    })
+    .optional(),
 });
 
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;
+export type PusherSpec = NonNullable<TaskSpec['pusher']>;
 
 /** The task's `objects.count` as a range (a fixed count is a range of one). */
 export function taskObjectCount(spec: TaskSpec): ObjectCount {

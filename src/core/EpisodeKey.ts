@@ -52,4 +52,6 @@ export const STREAMS = {
   scene: 'scene',
   /** of sceneRng: which visible object is the target */
   target: 'target',
+  /** of sceneRng: the scripted pusher's distance, time and direction (tasks with a `pusher`) */
+  pusher: 'pusher',
 } as const;

@@ -120,6 +120,8 @@ export class EpisodeMonitor {
 
   /** The verdict; call once the episode is over. */
   outcome(): Outcome {
+    const push = this.gw.pusher?.record;
+    const cp = this.closingPoint;
     return {
       successTarget: this.successTarget,
       successAny: this.liftedObject !== null,
@@ -129,6 +131,7 @@ export class EpisodeMonitor {
       closingPoint: this.closingPoint,
       closingToNearest: this.closingToNearest,
       closingToCentroid: this.closingToCentroid,
+      closingToPrepush: cp && push ? Math.hypot(cp.x - push.targetBefore[0], cp.y - push.targetBefore[1]) : null,
     };
   }
 

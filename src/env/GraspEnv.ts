@@ -12,6 +12,7 @@ import {
   type FrameRenderer,
 } from '../render/index.js';
 import {
+  drawPush,
   GRASP_CLEARANCE,
   GraspWorld,
   initPhysics,
@@ -19,6 +20,7 @@ import {
   narrowestWidth,
   objectExtent,
   planLayout,
+  planPush,
   type FingerContacts,
   type Task,
 } from '../sim/index.js';
@@ -96,6 +98,7 @@ export class GraspEnv implements GraspEnvLike {
     const pixels = gw.objects.map((o) => (escaped[o.index] ? 0 : counts[objectSegmentId(o.index)]));
     const { target, fallback } = this.chooseTarget(gw, escaped, pixels, root.stream(STREAMS.target));
     const targetVisible = pixels[target] / Math.max(1, this.pixelsAlone(mirror, target));
+    this.addPusher(key, gw, mirror, target, escaped);
 
     const monitor = new EpisodeMonitor(gw, target, spec.success, spec.control.controlHz);
     const contacts = gw.fingerContacts();
@@ -113,6 +116,24 @@ export class GraspEnv implements GraspEnvLike {
       successAtReset: this.successAtReset(gw, contacts, monitor),
     };
     return { observation: this.observe(), info };
+  }
+
+  /**
+   * The task's scripted pusher, if it has one: its distance, time and choice of push drawn from
+   * the scene's own stream (so every occlusion level meets the same push), planned on the
+   * settled scene. It comes after the target is chosen and does not change that choice. No push
+   * fits (every slot taken, every path blocked): no pusher in this episode.
+   */
+  private addPusher(key: EpisodeKey, gw: GraspWorld, mirror: SceneMirror, target: number, escaped: boolean[]): void {
+    const spec = this.task.spec;
+    if (!spec.pusher) return;
+    const draw = drawPush(spec.pusher, spec.control.controlHz, sceneRng(key).stream(STREAMS.pusher));
+    const objects = gw.objects.map((o) => {
+      const { position, rotation } = gw.objectPose(o.index);
+      return { index: o.index, footprint: objectExtent(o.desc.shape, position, rotation).footprint, escaped: escaped[o.index] };
+    });
+    const plan = planPush(draw, objects, target, spec.pusher.pushes, spec.bin.inner);
+    if (plan) mirror.addPusher(gw.addPusher(plan).collider);
   }
 
   /** The objects of the episode: the count from the key, then a draw from the task's pool. */
@@ -261,6 +282,7 @@ export class GraspEnv implements GraspEnvLike {
       }),
       bin: { inner: spec.bin.inner, wallHeight: spec.bin.wallHeight },
       gripper: { maxOpening: spec.gripper.maxOpening },
+      ...(ep.gw.pusher ? { pushStep: ep.gw.pusher.record?.step ?? null } : {}),
     };
   }
 

@@ -83,6 +83,12 @@ export interface Outcome {
    */
   closingToNearest: number | null;
   closingToCentroid: number | null;
+  /**
+   * Tasks with a pusher: horizontal distance from the closing point to the target's footprint
+   * centroid just before the push (metres). A policy that remembers where the target was, not
+   * where it went, closes near it. Null when no push took place or the gripper never closed.
+   */
+  closingToPrepush: number | null;
 }
 
 export interface StepResult {
@@ -115,6 +121,8 @@ export interface PrivilegedState {
   objects: ObjectState[];
   bin: { inner: readonly [number, number]; wallHeight: number };
   gripper: { maxOpening: number };
+  /** Tasks with a pusher: the control step at which its stroke began; null before, absent without one. */
+  pushStep?: number | null;
 }
 
 /** Facts fixed at reset, for the episode's CSV row. */

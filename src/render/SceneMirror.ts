@@ -5,7 +5,7 @@ import { GRIPPER_GEOMETRY, supportPoints, type GraspWorld, type RAPIER } from '.
 import { objectSegmentId, SEGMENT_IDS } from './segmentIds.js';
 
 /** Colours of the fixed parts (objects carry their catalog colour). */
-const COLOURS = { table: '#b9a88c', bin: '#5d6f82', gripper: '#3d4249', distractor: '#e8e8e8' } as const;
+const COLOURS = { table: '#b9a88c', bin: '#5d6f82', gripper: '#3d4249', pusher: '#8a8f96', distractor: '#e8e8e8' } as const;
 
 /**
  * The wrist camera, in the TCP frame (metres): mounted behind and above the hand, as a RealSense
@@ -36,8 +36,8 @@ export function makeSceneCamera(spec: TaskSpec['cameras']['scene']): Perspective
 
 /**
  * A three.js mirror of one episode's Rapier world: a mesh per collider (table, bin walls,
- * objects, palm, fingers) carrying its segment id, and the two cameras. `sync()` copies the
- * physics poses into the meshes without allocating.
+ * objects, palm, fingers, the pusher once added) carrying its segment id, and the two cameras.
+ * `sync()` copies the physics poses into the meshes without allocating.
  */
 export class SceneMirror {
   readonly scene = new Scene();
@@ -98,6 +98,12 @@ export class SceneMirror {
     this.palmBody.translation(this.tcp.position);
     this.palmBody.rotation(this.tcp.quaternion);
     this.scene.updateMatrixWorld();
+  }
+
+  /** Mirrors the task's scripted pusher (added to the world after the target is chosen). */
+  addPusher(collider: RAPIER.Collider): void {
+    this.add(cuboidGeometry(collider), COLOURS.pusher, SEGMENT_IDS.pusher, collider);
+    this.sync();
   }
 
   /** Shows the distractor card at a pose (flat, turned by yaw), or hides it. */

@@ -42,12 +42,13 @@ export function depthToRgb(frame: Frame): RgbImage {
   return { width: frame.width, height: frame.height, data };
 }
 
-/** A fixed, well-spread colour per segment id: background black, table and bin greys, gripper white. */
+/** A fixed, well-spread colour per segment id: background black, table and bin greys, gripper white, pusher khaki. */
 export function segmentColour(id: number): [number, number, number] {
   if (id === SEGMENT_IDS.background) return [0, 0, 0];
   if (id === SEGMENT_IDS.table) return [90, 90, 90];
   if (id === SEGMENT_IDS.bin) return [150, 150, 150];
   if (id === SEGMENT_IDS.gripper) return [255, 255, 255];
+  if (id === SEGMENT_IDS.pusher) return [200, 200, 120];
   // Golden-angle hues: neighbouring ids get far-apart colours.
   const hue = ((id - SEGMENT_IDS.objectBase) * 137.508) % 360;
   return hsvToRgb(hue, 0.85, 0.95);

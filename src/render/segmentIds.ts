@@ -7,6 +7,8 @@ export const SEGMENT_IDS = {
   table: 1,
   bin: 2,
   gripper: 3,
+  /** The scripted pusher of tasks with a `pusher`: a fixed part of the scene, never an object. */
+  pusher: 4,
   objectBase: 16,
   /** The render-only distractor card of the occlusion stress test: an object, to a tracker. */
   distractor: 250,

@@ -3,6 +3,8 @@ import { hashFloats, type Quat, type Vec3 } from '../core/index.js';
 import { COLLISION_GROUPS } from './collisionGroups.js';
 import { Gripper } from './Gripper.js';
 import { createWorld, PHYSICS, RAPIER } from './physicsSettings.js';
+import type { PushPlan } from './planPush.js';
+import { Pusher } from './Pusher.js';
 import { colliderFor } from './shapeGeometry.js';
 import type { Placement } from './Spawner.js';
 
@@ -46,6 +48,7 @@ export class GraspWorld {
   readonly world: RAPIER.World;
   readonly objects: SceneObject[] = [];
   private gripperOrNull: Gripper | null = null;
+  private pusherOrNull: Pusher | null = null;
   private readonly objectByCollider = new Map<number, number>();
   private readonly staticColliders = new Set<number>();
   /** The table top and the bin walls, for renderers. */
@@ -134,9 +137,28 @@ export class GraspWorld {
     return this.gripperOrNull;
   }
 
+  /**
+   * Adds the task's scripted pusher, to carry out `plan`, once the target is known. Its clock
+   * starts now: the next `step()` is the first physics step of control step 0.
+   */
+  addPusher(plan: PushPlan): Pusher {
+    const spec = this.spec.pusher;
+    if (!spec) throw new Error('the task has no pusher');
+    if (this.pusherOrNull) throw new Error('pusher already added');
+    const substeps = this.spec.control.physicsHz / this.spec.control.controlHz;
+    this.pusherOrNull = new Pusher(this.world, this.objects, plan, this.spec.bin, spec.speed, this.dt, substeps);
+    return this.pusherOrNull;
+  }
+
+  /** The scripted pusher, if the task has one and it found a push to make. */
+  get pusher(): Pusher | null {
+    return this.pusherOrNull;
+  }
+
   /** One physics step of 1 / physicsHz seconds. */
   step(): void {
     this.gripperOrNull?.beforeStep(this.dt);
+    this.pusherOrNull?.beforeStep();
     this.world.step();
   }
 
@@ -206,6 +228,7 @@ export class GraspWorld {
   stateHash(): string {
     const bodies = this.objects.map((o) => o.body);
     if (this.gripperOrNull) bodies.push(this.gripperOrNull.palm, ...this.gripperOrNull.fingers);
+    if (this.pusherOrNull) bodies.push(this.pusherOrNull.body);
     const values = new Float64Array(bodies.length * 7);
     bodies.forEach((b, i) => {
       const p = b.translation();

@@ -4,6 +4,7 @@ import { CATALOG, CATALOG_GROUPS } from './ObjectCatalog.js';
 import { footprintRadius, largestExtent } from './shapeGeometry.js';
 import { narrowestWidth } from './objectExtent.js';
 import { claimedArea, footprintAtRest } from './Spawner.js';
+import { checkPusherFits } from './planPush.js';
 
 /** Width the gripper must open beyond an object to close on it (the expert's pre-shape margin). */
 export const GRASP_CLEARANCE = 0.015;
@@ -44,6 +45,7 @@ export function resolveTask(spec: TaskSpec, source: string): Task {
   });
   for (const desc of pool) checkObjectFits(desc, spec, source, fieldOf.get(desc) ?? 'objects');
   checkRoomToScatter(pool, spec, source);
+  checkPusherFits(pool, spec, source);
   return { spec, pool };
 }
 

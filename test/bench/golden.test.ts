@@ -14,6 +14,8 @@ const GOLDEN = [
   { task: 'lookalike', objects: { min: 3, max: 6 }, index: 0, reset: '319eed883595fc1e', final: '9caf93694873a25e', target: 'twin_blue', steps: '29' },
   { task: 'lookalike2', objects: { min: 3, max: 6 }, index: 0, reset: '0044624f86fed060', final: '986f451198b25d8e', target: 'twin_blue', steps: '29' },
   { task: 'unseen', objects: { min: 4, max: 8 }, index: 0, reset: '1f3ccd4d3a5d85ea', final: '566b143adceb0451', target: 'box_block', steps: '30' },
+  // nudge: the reset state holds the pusher's paddle too; the expert re-approaches the pushed target.
+  { task: 'nudge', objects: { min: 3, max: 6 }, index: 0, reset: '7de5ab1a44b50e8c', final: '49dfa279010f9045', target: 'cube_yellow', steps: '35' },
 ];
 
 const envs: GraspEnv[] = [];

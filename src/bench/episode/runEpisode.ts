@@ -37,7 +37,7 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
   await hooks.onReset?.(observation, info, key);
   const prompt = policy.prompted ? detectPrompt(env, key, info) : undefined;
   if (prompt === null) {
-    const outcome: Outcome = { successTarget: false, successAny: false, liftedObject: null, failureReason: 'no_prompt', graspError: null, closingPoint: null, closingToNearest: null, closingToCentroid: null };
+    const outcome: Outcome = { successTarget: false, successAny: false, liftedObject: null, failureReason: 'no_prompt', graspError: null, closingPoint: null, closingToNearest: null, closingToCentroid: null, closingToPrepush: null };
     return { key, policy: policy.name, perception: policy.perception ?? '', reset: info, outcome, prompt, steps: 0, stateHash: env.stateHash() };
   }
   await policy.reset({ robot: robotInfoOf(env), rng: policyRng(key), groundTruth: policy.privileged ? groundTruthOf(env) : undefined, prompt }, observation);

@@ -1,15 +1,19 @@
-import { clamp, stepPoseTowards, wrapAngle, type PalmPose } from '../../core/index.js';
+import { clamp, polygonCentroid, stepPoseTowards, wrapAngle, type PalmPose, type Point2 } from '../../core/index.js';
 import type { Action, Observation, PrivilegedState } from '../../env/index.js';
 import type { Policy, PolicyContext, RobotInfo } from '../Policy.js';
 import { planGrasp, type GraspPlan } from './planGrasp.js';
 
-type Phase = 'approach' | 'descend' | 'close' | 'lift';
+type Phase = 'retreat' | 'approach' | 'descend' | 'close' | 'lift';
 
 interface ExpertState {
   phase: Phase;
   /** Control steps spent in the current phase. */
   stepsInPhase: number;
   plan: GraspPlan;
+  /** The target's footprint centroid when the plan was made. */
+  seenAt: Point2;
+  /** `retreat`: where the hand was when the target moved; it rises straight up from there. */
+  from?: PalmPose;
 }
 
 /** Clearance above the tallest object while travelling, metres. */
@@ -22,6 +26,14 @@ const TRAVEL_CLEARANCE = 0.08;
  */
 const ARRIVED = 0.01;
 const ARRIVED_YAW = 0.1;
+/**
+ * In a task with a pusher, once it has pushed, a target that has moved this far (m) from where
+ * the plan saw it while the hand descends sends the expert back: straight up to the travel height
+ * (`retreat`), then the approach over its new place, and down again. Without a push the plan
+ * holds from the descent on, as it always has (a finger may nudge the target a centimetre or two
+ * in a pile; closing on it anyway is what the expert's figures were measured with).
+ */
+const MOVED = 0.01;
 /** Control time given to the fingers to close before lifting, seconds. */
 const CLOSE_SECONDS = 0.5;
 /** Lift this far above the grasp height: the success height plus a margin. */
@@ -52,23 +64,32 @@ export class ScriptedExpert implements Policy {
     if (!ctx?.groundTruth) throw new Error('reset() first');
     const scene = ctx.groundTruth.state();
     const palm = observation.proprio.palm;
-    // Replan while travelling (the scene may still shift); commit once the hand descends.
-    if (!this.state || this.state.phase === 'approach') {
-      const preferredYaw = this.state?.plan.yaw ?? palm.yaw;
-      this.state = { phase: 'approach', stepsInPhase: this.state?.stepsInPhase ?? 0, plan: planGrasp(scene, preferredYaw) };
+    // Replan while travelling (the scene may still shift); commit once the hand descends, unless
+    // the target moves away before the fingers close.
+    const seenAt = polygonCentroid(scene.objects[scene.target].footprint);
+    const state0 = this.state;
+    if (!state0 || state0.phase === 'approach' || state0.phase === 'retreat') {
+      const preferredYaw = state0?.plan.yaw ?? palm.yaw;
+      this.state = { ...state0, phase: state0?.phase ?? 'approach', stepsInPhase: state0?.stepsInPhase ?? 0, plan: planGrasp(scene, preferredYaw), seenAt };
+    } else if (state0.phase === 'descend' && this.targetMovedAway(scene, state0.seenAt, seenAt)) {
+      this.state = { phase: 'retreat', stepsInPhase: 0, plan: planGrasp(scene, state0.plan.yaw), seenAt, from: { ...palm } };
     }
     const travelZ = this.travelHeight(scene);
     const chunk: Action[] = [];
-    let state = this.state;
+    let state = this.state!;
     let pose: PalmPose = { ...palm };
     for (let k = 0; k < this.chunkSize; k++) {
-      state = advance(state, pose, ctx.robot);
+      state = advance(state, pose, travelZ, ctx.robot);
       const action = actionFor(state, travelZ, ctx.robot);
       if (k === 0) this.state = state;
       chunk.push(action);
       pose = movePalm(pose, action, ctx.robot);
     }
     return chunk;
+  }
+
+  private targetMovedAway(scene: PrivilegedState, before: Point2, now: Point2): boolean {
+    return scene.pushStep != null && Math.hypot(now[0] - before[0], now[1] - before[1]) > MOVED;
   }
 
   private travelHeight(scene: PrivilegedState): number {
@@ -78,11 +99,13 @@ export class ScriptedExpert implements Policy {
 }
 
 /** The phase the expert is in after seeing the palm at `pose`. */
-function advance(state: ExpertState, pose: PalmPose, robot: RobotInfo): ExpertState {
+function advance(state: ExpertState, pose: PalmPose, travelZ: number, robot: RobotInfo): ExpertState {
   const { plan } = state;
-  const next = (phase: Phase): ExpertState => ({ phase, stepsInPhase: 0, plan });
+  const next = (phase: Phase): ExpertState => ({ ...state, phase, stepsInPhase: 0 });
   const stay: ExpertState = { ...state, stepsInPhase: state.stepsInPhase + 1 };
   switch (state.phase) {
+    case 'retreat':
+      return pose.z >= travelZ - ARRIVED ? next('approach') : stay;
     case 'approach':
       return Math.hypot(pose.x - plan.x, pose.y - plan.y) < ARRIVED && Math.abs(wrapAngle(pose.yaw - plan.yaw)) < ARRIVED_YAW
         ? next('descend')
@@ -100,6 +123,8 @@ function actionFor(state: ExpertState, travelZ: number, robot: RobotInfo): Actio
   const { plan } = state;
   const preShape = clamp(1 - plan.opening / robot.maxOpening, 0, 1);
   switch (state.phase) {
+    case 'retreat':
+      return { x: state.from!.x, y: state.from!.y, z: travelZ, yaw: state.from!.yaw, gripper: preShape };
     case 'approach':
       return { x: plan.x, y: plan.y, z: travelZ, yaw: plan.yaw, gripper: preShape };
     case 'descend':
