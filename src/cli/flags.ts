@@ -73,8 +73,9 @@ export const OCCLUSION_FLAGS = {
 } as const;
 
 export const OCCLUSION_USAGE = `  --occlusion       share of control steps whose frames the policy loses, 0 to <1 (default: 0)
-  --occlusion-mode  frames (each step independently), windows:L (blackouts of L steps) or
-                    distractor:L (a card passes over the target for L steps) (default: frames)`;
+  --occlusion-mode  frames (each step independently), windows:L (blackouts of L steps),
+                    distractor:L (a card passes over the target for L steps) or push:L (the
+                    windows, and one more from the pusher's stroke) (default: frames)`;
 
 export function occlusionFlags(values: { occlusion?: string | boolean; 'occlusion-mode'?: string | boolean }) {
   const text = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);

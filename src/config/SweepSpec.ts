@@ -30,7 +30,7 @@ export const SweepSpecSchema = z
     tasks: z.array(z.string().min(1)).min(1).max(16),
     objects: z.array(ObjectCountText).min(1).max(32),
     occlusion: z.array(z.number().min(0).lt(1)).min(1).max(32).default([0]),
-    /** frames, windows:L or distractor:L (see OcclusionWrapper). */
+    /** frames, windows:L, distractor:L or push:L (see OcclusionWrapper). */
     occlusionMode: z.string().default('frames'),
     episodes: z.number().int().min(1).max(100_000),
     /**

@@ -282,7 +282,7 @@ export class GraspEnv implements GraspEnvLike {
       }),
       bin: { inner: spec.bin.inner, wallHeight: spec.bin.wallHeight },
       gripper: { maxOpening: spec.gripper.maxOpening },
-      ...(ep.gw.pusher ? { pushStep: ep.gw.pusher.record?.step ?? null } : {}),
+      ...(ep.gw.pusher ? { pushStep: ep.gw.pusher.record?.step ?? null, pushPlannedStep: ep.gw.pusher.plan.startStep } : {}),
     };
   }
 

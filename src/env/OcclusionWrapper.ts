@@ -8,9 +8,12 @@ import type { Action, Env, GraspEnvLike, Observation, PerCamera, PrivilegedState
  * - `frames`: each control step independently, with probability p, both cameras go black;
  * - `windows`: contiguous blackouts of `length` steps, starting so that a share p of steps is black;
  * - `distractor`: no blackout; a render-only card passes between the scene camera and the target
- *   in windows of `length` steps (a share p of steps), hiding it while it passes.
+ *   in windows of `length` steps (a share p of steps), hiding it while it passes;
+ * - `push`: the windows of `windows`, and at p > 0 one more, of `length` steps from the step a
+ *   task's pusher is planned to strike: the camera is blind while the target moves, so a policy
+ *   must re-acquire it from memory where it went, not where it was.
  */
-export type OcclusionMode = { kind: 'frames' } | { kind: 'windows'; length: number } | { kind: 'distractor'; length: number };
+export type OcclusionMode = { kind: 'frames' } | { kind: 'windows' | 'distractor' | 'push'; length: number };
 
 /** `frames`, `windows:L` or `distractor:L`, as the CLI and CSV write it. */
 export function formatOcclusionMode(mode: OcclusionMode): string {
@@ -19,11 +22,11 @@ export function formatOcclusionMode(mode: OcclusionMode): string {
 
 export function parseOcclusionMode(text: string, where = '--occlusion-mode'): OcclusionMode {
   if (text === 'frames') return { kind: 'frames' };
-  const match = /^(windows|distractor):(\d+)$/.exec(text);
+  const match = /^(windows|distractor|push):(\d+)$/.exec(text);
   if (!match || Number(match[2]) < 1 || Number(match[2]) > 1000) {
-    throw new InputError(where, `expected frames, windows:L or distractor:L with L from 1 to 1000, got "${text}"`);
+    throw new InputError(where, `expected frames, windows:L, distractor:L or push:L with L from 1 to 1000, got "${text}"`);
   }
-  return { kind: match[1] as 'windows' | 'distractor', length: Number(match[2]) };
+  return { kind: match[1] as 'windows' | 'distractor' | 'push', length: Number(match[2]) };
 }
 
 /** The random stream of the occlusion schedule: from the whole key, occlusion level included. */
@@ -68,12 +71,19 @@ export class OcclusionWrapper implements Env {
     this.schedule = drawSchedule(episodeRng(key).stream(STREAM), this.level, this.mode, Math.round(control.horizon * control.controlHz) + 1);
     this.sweep = null;
     const result = this.env.reset(key);
+    if (this.mode.kind === 'push') this.coverPush(this.env.privileged().pushPlannedStep);
     return { ...result, observation: this.occlude(result.observation) };
   }
 
   step(action: Action): StepResult {
     const result = this.env.step(action);
     return { ...result, observation: this.occlude(result.observation) };
+  }
+
+  /** Blacks out the `push` window from the pusher's planned stroke (no push planned: nothing more). */
+  private coverPush(start: number | undefined): void {
+    if (this.level === 0 || start === undefined || this.mode.kind !== 'push') return;
+    for (let t = Math.max(1, start); t < Math.min(this.schedule.length, start + this.mode.length); t++) this.schedule[t] = true;
   }
 
   /** Whether step t's frames are taken (or, for the distractor, the card passes). */

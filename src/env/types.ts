@@ -123,6 +123,8 @@ export interface PrivilegedState {
   gripper: { maxOpening: number };
   /** Tasks with a pusher: the control step at which its stroke began; null before, absent without one. */
   pushStep?: number | null;
+  /** Tasks with a pusher that found a push to make: the control step its stroke is planned for, known at reset. */
+  pushPlannedStep?: number;
 }
 
 /** Facts fixed at reset, for the episode's CSV row. */

@@ -100,6 +100,27 @@ describe('OcclusionWrapper', () => {
 
   it('rejects a level outside [0, 1) and a malformed mode', () => {
     expect(() => new OcclusionWrapper(base, 1, { kind: 'frames' })).toThrow(/--occlusion: must be at least 0 and below 1/);
-    expect(() => parseOcclusionMode('windows')).toThrow(/--occlusion-mode: expected frames, windows:L or distractor:L/);
+    expect(() => parseOcclusionMode('windows')).toThrow(/--occlusion-mode: expected frames, windows:L, distractor:L or push:L/);
+  });
+
+  it('push mode: the camera is blind from the pusher\'s planned stroke for L steps, at any level above 0', async () => {
+    const nudge = await GraspEnv.create(loadTask('nudge'));
+    try {
+      const wrapper = new OcclusionWrapper(nudge, 0.2, parseOcclusionMode('push:8'));
+      let covered = 0;
+      for (let index = 0; index < 6; index++) {
+        wrapper.reset({ task: 'nudge', objects: { min: 3, max: 6 }, occlusion: 0.2, index });
+        const start = nudge.privileged().pushPlannedStep;
+        if (start === undefined) continue;
+        covered++;
+        for (let t = start; t < start + 8; t++) expect(wrapper.isOccluded(t), `key ${index}, step ${t}`).toBe(true);
+      }
+      expect(covered).toBeGreaterThanOrEqual(4);
+      const clear = new OcclusionWrapper(nudge, 0, parseOcclusionMode('push:8'));
+      clear.reset({ task: 'nudge', objects: { min: 3, max: 6 }, occlusion: 0, index: 0 });
+      expect(Array.from({ length: 120 }, (_, t) => clear.isOccluded(t)).some(Boolean)).toBe(false);
+    } finally {
+      nudge.close();
+    }
   });
 });
