@@ -18,9 +18,9 @@ ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sa
 on the same demonstrations with the same budget, exports each to ONNX after a parity check, and
 writes <name>.onnx, <name>.json and training-<name>.json.
 
-  --task    task, or tasks separated by commas (cubes,lookalike,nudge,pile,packed): the
-            demonstrations are split evenly over them (default: cubes)
-  --demos   demonstrations in all (default: 300)
+  --task    task, or tasks separated by commas: the demonstrations are split evenly over
+            them (default: cubes,lookalike,nudge,pile,packed, as the shipped heads)
+  --demos   demonstrations in all (default: 500)
   --objects object count or range of the demonstrations (default: 1 to the task's most)
   --single  share of demonstrations with a single object (default: ${DEFAULT_SINGLE_SHARE})
   --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
@@ -33,6 +33,9 @@ ${TRACKER_USAGE}; the perception whose features the heads learn from
   --work    demos and cache folder, a sub-folder per task when there are several
             (default: results/train-<task>[-<task>...])
   --out     where the heads go (default: assets/models)`;
+
+/** The shipped heads' demonstrations: the paper's task, and the tasks that test its claims. */
+const DEFAULT_TASKS = 'cubes,lookalike,nudge,pile,packed';
 
 const SPECS = {
   act: { conditioning: 'none', cvae: false },
@@ -47,8 +50,8 @@ export async function run(argv: string[]): Promise<number> {
     only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' }, tracker: { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
-  const tasks = (values.task ?? 'cubes').split(',').map((ref) => loadTask(ref));
-  const demos = intFlag(values.demos, '--demos', 300, 1, 100_000);
+  const tasks = (values.task ?? DEFAULT_TASKS).split(',').map((ref) => loadTask(ref));
+  const demos = intFlag(values.demos, '--demos', 500, 1, 100_000);
   const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
   const singleShare = fractionFlag(values.single, '--single', DEFAULT_SINGLE_SHARE);
