@@ -3,7 +3,7 @@ import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress } from '../core/index.js';
 import { loadTask } from '../env/index.js';
 import { DEFAULT_TRACKER, loadPerception } from '../perception/index.js';
-import { cacheFeatures, DEFAULT_OCCLUDED_SHARE, DemoStore } from '../learn/index.js';
+import { cacheFeatures, DEFAULT_OCCLUDED_SHARE, DemoStore, refuseEvaluationKeys } from '../learn/index.js';
 import { fractionFlag, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 
 export const summary = 'run the frozen perception once over stored demonstrations and cache their features';
@@ -23,6 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   const demosDir = required(values.demos, '--demos');
   const occludedShare = fractionFlag(values.occluded, '--occluded', DEFAULT_OCCLUDED_SHARE);
   const store = new DemoStore(demosDir);
+  refuseEvaluationKeys(store.read(), store.dir);
   const perception = await loadPerception(trackerFlag(values.tracker) ?? DEFAULT_TRACKER, task.spec, learnedTrackerManifest());
   const progress = cacheProgress();
   const index = await cacheFeatures(store, task, join(modelsDir(), 'encoder.json'), perception, values.out ?? join(demosDir, 'cache'), occludedShare, progress.onDemo);

@@ -51,7 +51,10 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (values.help) return (console.log(usage), 0);
   const tasks = (values.task ?? DEFAULT_TASKS).split(',').map((ref) => loadTask(ref));
-  const demos = intFlag(values.demos, '--demos', 500, 1, 100_000);
+  const ids = tasks.map((t) => t.spec.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw new InputError('--task', `task "${twice}" is named twice`);
+  const demos = intFlag(values.demos, '--demos', 500, tasks.length, 100_000);
   const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
   const singleShare = fractionFlag(values.single, '--single', DEFAULT_SINGLE_SHARE);

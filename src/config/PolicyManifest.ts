@@ -118,6 +118,9 @@ function checkRoles(path: string, inputs: PolicyManifest['inputs'], prompted: bo
   };
   const roles = Object.keys(inputs) as ObservationRole[];
   if (roles.length === 0) fail(`inputs: no role (known: ${OBSERVATION_ROLES.join(', ')})`);
+  const tensorNames = roles.map((role) => inputs[role]!.name);
+  const shared = roles.find((_, i) => tensorNames.indexOf(tensorNames[i]) !== i);
+  if (shared) fail(`inputs.${shared}: tensor "${inputs[shared]!.name}" is fed by another role too`);
   for (const role of roles) {
     if (inputs[role]!.dtype !== 'float32') fail(`inputs.${role}: dtype ${inputs[role]!.dtype}, the contract is float32`);
     if (PROMPT_ROLES.includes(role) && !prompted) fail(`inputs.${role}: a prompt role needs "prompted": true`);

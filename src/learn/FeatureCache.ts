@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { episodeRng, policyRng, type EpisodeKey } from '../core/index.js';
+import { episodeRng, InputError, policyRng, type EpisodeKey } from '../core/index.js';
 import { CONDITIONINGS, conditionedFeatures, conditionedLength, FeatureEncoder, type Conditioning, type Perception, type TrackResult } from '../perception/index.js';
 import { cameraModelOf, createSensorFrame, makeSceneCamera, sensorView, type SensorFrame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
@@ -90,7 +90,7 @@ export function readCaches(dirs: readonly string[], mode: Conditioning): { index
   if (parts.length === 1) return parts[0];
   const [first] = parts;
   const odd = parts.find((p) => p.index.featureLength !== first.index.featureLength || p.index.perception !== first.index.perception || p.index.encoder !== first.index.encoder);
-  if (odd) throw new Error(`feature caches ${dirs.join(', ')} come from different encoders or perceptions`);
+  if (odd) throw new InputError(dirs[parts.indexOf(odd)], `its features come from another encoder or perception than ${dirs[0]}'s: rebuild it`);
   const features = new Float32Array(parts.reduce((n, p) => n + p.features.length, 0));
   let offset = 0;
   for (const p of parts) {

@@ -6,6 +6,7 @@ import { gray16Png, gray8Png, rgbPng, type Frame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import { hasWrist, type Demo, type DemoCameras, type DemoStore } from './DemoStore.js';
 import { imageStats, vectorStats, type FeatureStats } from './episodeStats.js';
+import { refuseEvaluationKeys } from './refuseEvaluationKeys.js';
 import { huggingFaceFeatures, leRobotFeatures, parquetSchema, type LeRobotFeatures } from './leRobotFeatures.js';
 
 /** LeRobot's dataset format that the export writes. */
@@ -121,6 +122,7 @@ export function episodePath(episode: number): string {
 function demosToExport(store: DemoStore): (Demo & { cameras: DemoCameras })[] {
   if (!store.isDemoSet()) throw new InputError(store.dir, 'is not a demonstration set (no demos.jsonl with demonstrations beside a frames.bin): record one with sam2grasp collect');
   const demos = store.read();
+  refuseEvaluationKeys(demos, store.dir);
   const without = demos.find((d) => !hasWrist(d));
   if (without) {
     throw new InputError(store.dir, `the demonstration of episode ${without.key.index} has no wrist frames (collected before collect recorded them): collect again into a new folder`);

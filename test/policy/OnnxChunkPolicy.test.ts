@@ -30,10 +30,12 @@ describe('the ONNX policy contract', () => {
     ['a missing input', (m: any) => (m.inputs.proprio.name = 'state'), /head\.onnx: input "state" missing \(found features, proprio\)/],
     ['a wrong output shape', (m: any) => (m.output.shape = [1, K, 4]), /head\.json: output: shape must be \[1, chunkSize = 4, 5\]/],
     ['features the encoder cannot give', (m: any) => (m.inputs.features.shape = [1, 100]), /head\.json: inputs\.observation\.features: shape \[1, 100\], expected \[1, 2484\] \(the encoder .*encoder\.json with none conditioning\)/],
-    ['a role the task\'s cameras cannot give', (m: any) => (m.inputs['observation.images.scene'] = { name: 'features', shape: [1, 3, 64, 64] }), /head\.json: inputs\.observation\.images\.scene: shape \[1, 3, 64, 64\], expected \[1, 3, 128, 128\] \(the task's scene camera is 128 x 128\)/],
+    ['a role the task\'s cameras cannot give', (m: any) => (m.inputs['observation.images.scene'] = { name: 'image', shape: [1, 3, 64, 64] }), /head\.json: inputs\.observation\.images\.scene: shape \[1, 3, 64, 64\], expected \[1, 3, 128, 128\] \(the task's scene camera is 128 x 128\)/],
     ['an unknown role', (m: any) => (m.inputs['observation.image.scene'] = { name: 'x', shape: [1, 3, 128, 128] }), /head\.json: inputs\.observation\.image\.scene: unknown field \(did you mean "observation\.images\.scene"\?\)/],
     ['a prompt role without "prompted"', (m: any) => (m.inputs['observation.prompt.box'] = { name: 'box', shape: [1, 4] }), /head\.json: inputs\.observation\.prompt\.box: a prompt role needs "prompted": true/],
     ['a dtype other than float32', (m: any) => (m.inputs.proprio.dtype = 'float64'), /head\.json: inputs\.observation\.state: dtype float64, the contract is float32/],
+    ['a tensor fed by two roles', (m: any) => (m.inputs['observation.prompt.box'] = { name: 'proprio', shape: [1, 4] }, (m.prompted = true)), /head\.json: inputs\.observation\.state: tensor "proprio" is fed by another role too/],
+    ['a model input no role feeds', (m: any) => delete m.inputs.proprio, /head\.onnx: input "proprio" is fed by no role of .*head\.json's inputs \(roles: observation\.features\)/],
     ['a role given under both its names', (m: any) => (m.inputs['observation.state'] = m.inputs.proprio), /head\.json: inputs\.observation\.state: given twice \(also as "proprio"\)/],
     ['another control rate', (m: any) => (m.controlHz = 20), /head\.json: controlHz: trained at 20 Hz, the task runs at 10 Hz/],
   ])('fails at load, in one line, on %s', async (_, edit, message) => {

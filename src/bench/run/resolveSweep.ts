@@ -34,7 +34,7 @@ export interface ResolvedSweep {
 export async function resolveSweep(specPath: string, overrides: { episodes?: number; tracker?: string } = {}): Promise<ResolvedSweep> {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const spec = { ...loadSweepSpec(specPath), ...defined };
-  return resolveSpec(spec, dirname(specPath), { task: (i) => `${specPath}: tasks[${i}]`, policy: (i) => `${specPath}: policies[${i}]`, tracker: `${specPath}: tracker` });
+  return resolveSpec(spec, dirname(specPath), { task: (i) => `${specPath}: tasks[${i}]`, policy: (i) => `${specPath}: policies[${i}]`, tracker: `${specPath}: tracker`, occlusionMode: `${specPath}: occlusionMode` });
 }
 
 /** Where each part of a spec came from, for the one line that reports a problem with it. */
@@ -42,6 +42,7 @@ export interface SpecSources {
   task(i: number): string;
   policy(i: number): string;
   tracker: string;
+  occlusionMode: string;
 }
 
 /**
@@ -54,6 +55,10 @@ export async function resolveSpec(spec: SweepSpec, baseDir: string, sources: Spe
   const taskIds = tasks.map((t) => t.spec.id);
   const twice = taskIds.find((id, i) => taskIds.indexOf(id) !== i);
   if (twice) throw new InputError(sources.task(taskIds.indexOf(twice, taskIds.indexOf(twice) + 1)), `two tasks have the id "${twice}"`);
+  const pushless = tasks.find((t) => !t.spec.pusher);
+  if (spec.occlusionMode.startsWith('push:') && pushless) {
+    throw new InputError(sources.occlusionMode, `${spec.occlusionMode} blacks out the pusher's stroke, and task "${pushless.spec.id}" has no pusher`);
+  }
   const tracker = spec.tracker === undefined ? undefined : parseTrackerChoice(spec.tracker, sources.tracker);
   // The probe runs the tracker beside every policy: a tracker that cannot load fails here.
   if (tracker) for (const task of tasks) await loadPerception(tracker, task.spec, learnedTrackerManifest());

@@ -41,7 +41,7 @@ export async function runEval(options: EvalOptions): Promise<SweepReport> {
     episodes: options.episodes,
     tracker: options.tracker && formatTrackerChoice(options.tracker),
   };
-  const sweep = await resolveSpec(spec, process.cwd(), { task: () => '--task', policy: () => '--policy', tracker: '--tracker' });
+  const sweep = await resolveSpec(spec, process.cwd(), { task: () => '--task', policy: () => '--policy', tracker: '--tracker', occlusionMode: '--occlusion-mode' });
   const label = `${options.policy} on ${options.task} ${formatObjectCount(options.objects)}`;
   return runSweep({ sweep, outDir: options.outDir, shard: WHOLE, workers: options.workers, command: options.command, label });
 }

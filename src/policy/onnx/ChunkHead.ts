@@ -21,6 +21,9 @@ export class ChunkHead {
     }
     const session = await openSession(file);
     checkSession(session, file, Object.values(manifest.inputs), [manifest.output]);
+    const fed = new Set(Object.values(manifest.inputs).map((t) => t.name));
+    const unfed = session.inputNames.find((name) => !fed.has(name));
+    if (unfed) throw new InputError(file, `input "${unfed}" is fed by no role of ${manifestPath}'s inputs (roles: ${Object.keys(manifest.inputs).join(', ')})`);
     const wrongType = [...session.inputMetadata, ...session.outputMetadata].find((m) => m.isTensor && m.type !== 'float32');
     if (wrongType) throw new InputError(file, `tensor "${wrongType.name}" is ${wrongType.isTensor ? wrongType.type : '?'}, the contract is float32`);
     return new ChunkHead(manifest, session);
