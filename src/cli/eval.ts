@@ -12,8 +12,10 @@ Running the same command again resumes an interrupted run to the same bytes; a f
 another configuration is refused. Writes, in DIR: episodes.csv, sweep.json, summary.csv,
 paired.csv, table.md, table.tex, plot.svg and run.json.
 
-  --task      a task file (scenes/tasks/cubes.json) or a built-in task name (cubes, pile, packed)
-  --policy    expert, act, act-cvae, act-condition, sam2grasp or onnx:path/to/manifest.json (default: expert)
+  --task      a task file (scenes/tasks/cubes.json) or a built-in task name (cubes, lookalike,
+              lookalike2, nudge, pile, packed, unseen)
+  --policy    expert, act, act-cvae, act-condition, sam2grasp (the cube-only heads: NAME-cubes) or
+              onnx:path/to/manifest.json (default: expert)
   --episodes  number of episodes, 1 to 100000 (default: 100)
   --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)
   --out       output folder (default: results/<policy>-<task>)

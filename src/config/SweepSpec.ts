@@ -34,8 +34,8 @@ export const SweepSpecSchema = z
     occlusionMode: z.string().default('frames'),
     episodes: z.number().int().min(1).max(100_000),
     /**
-     * learned, oracle or sam2:<manifest.json>: the tracker of every prompted policy without one of
-     * its own (`NAME@TRACKER`); given, a tracking probe also runs it beside every policy, and the
+     * learned, oracle or sam2:<manifest.json>: the perception of every learned policy without one
+     * of its own (`NAME@TRACKER`); given, a tracking probe also runs it beside every policy, and the
      * rows record prompt_iou, track_iou, track_iou_blind and track_switches.
      */
     tracker: z.string().min(1).optional(),
