@@ -5,3 +5,4 @@ export { OcclusionWrapper, parseOcclusionMode, formatOcclusionMode, type Occlusi
 /** The hand's dimensions are part of the env's public contract: policies may plan with them. */
 export { GRIPPER_GEOMETRY, palmHalfLength, GRASP_CLEARANCE } from '../sim/index.js';
 export { loadTask, tasksDir } from './loadTask.js';
+export { intrinsicsRow, cameraToWorldRows } from './cameraRows.js';

@@ -1,8 +1,8 @@
 import { episodeRng, policyRng, Rng, type EpisodeKey, type PalmPose } from '../core/index.js';
-import { CLOSING_COMMAND, GraspEnv, type Action, type Observation } from '../env/index.js';
+import { cameraToWorldRows, CLOSING_COMMAND, GraspEnv, intrinsicsRow, type Action, type Observation } from '../env/index.js';
 import { promptFor } from '../perception/index.js';
 import { groundTruthOf, robotInfoOf, ScriptedExpert } from '../policy/index.js';
-import { cloneFrame, objectSegmentId, type CameraModel, type Frame } from '../render/index.js';
+import { cloneFrame, objectSegmentId, type Frame } from '../render/index.js';
 import type { Task } from '../sim/index.js';
 import { DemoStore, type DemoCameras } from './DemoStore.js';
 
@@ -95,7 +95,7 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
   const wristFrames: Frame[] = [];
   const cameras: DemoCameras = {
     sceneIntrinsics: intrinsicsRow(observation.cameras.scene),
-    sceneToWorld: rowMajor(observation.cameras.scene.cameraToWorld),
+    sceneToWorld: cameraToWorldRows(observation.cameras.scene),
     wristIntrinsics: intrinsicsRow(observation.cameras.wrist),
     wristToWorld: [],
   };
@@ -109,7 +109,7 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
     const truth = env.trueFrames();
     frames.push(cloneFrame({ ...obs.frames.scene, ids: truth.scene.ids }));
     wristFrames.push(cloneFrame({ ...obs.frames.wrist, ids: truth.wrist.ids }));
-    cameras.wristToWorld.push(rowMajor(obs.cameras.wrist.cameraToWorld));
+    cameras.wristToWorld.push(cameraToWorldRows(obs.cameras.wrist));
     const p = obs.proprio;
     proprio.push([p.palm.x, p.palm.y, p.palm.z, p.palm.yaw, p.opening, p.gripForce, p.gripper]);
     actions.push([label.x, label.y, label.z, label.yaw, label.gripper]);
@@ -124,17 +124,6 @@ async function recordDemo(env: GraspEnv, expert: ScriptedExpert, key: EpisodeKey
     }
     obs = result.observation;
   }
-}
-
-/** `fx, fy, cx, cy` of a camera, pixels. */
-function intrinsicsRow(camera: CameraModel): number[] {
-  const { fx, fy, cx, cy } = camera.intrinsics;
-  return [fx, fy, cx, cy];
-}
-
-/** A column-major 4 x 4 matrix (three.js's order) as 16 numbers in row-major order. */
-function rowMajor(columnMajor: ArrayLike<number>): number[] {
-  return Array.from({ length: 16 }, (_, i) => columnMajor[(i % 4) * 4 + Math.floor(i / 4)]);
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { ObservationRole, PolicyManifest } from '../../config/index.js';
-import type { Observation } from '../../env/index.js';
+import { cameraToWorldRows, intrinsicsRow, type Observation } from '../../env/index.js';
 import type { Box, TrackResult } from '../../perception/index.js';
 
-/** A camera's frame and calibrated model, as an observation carries them. */
+/** A camera frame, as an observation carries it. */
 type SensorFrame = Observation['frames']['scene'];
-type CameraModel = Observation['cameras']['scene'];
 
 /** The pixel size of each camera, from the task: what image-shaped roles must match. */
 export interface CameraSizes {
@@ -35,10 +34,10 @@ export const ROLES: Record<ObservationRole, Role> = {
   'observation.images.wrist': { shape: (c) => [1, 3, c.wrist.height, c.wrist.width], encode: (s) => planarRgb(s.observation.frames.wrist) },
   'observation.depth.scene': { shape: (c) => [1, 1, c.scene.height, c.scene.width], encode: (s) => depthMetres(s.observation.frames.scene) },
   'observation.depth.wrist': { shape: (c) => [1, 1, c.wrist.height, c.wrist.width], encode: (s) => depthMetres(s.observation.frames.wrist) },
-  'observation.intrinsics.scene': { shape: () => [1, 4], encode: (s) => intrinsicsRow(s.observation.cameras.scene) },
-  'observation.intrinsics.wrist': { shape: () => [1, 4], encode: (s) => intrinsicsRow(s.observation.cameras.wrist) },
-  'observation.extrinsics.scene': { shape: () => [1, 4, 4], encode: (s) => rowMajorPose(s.observation.cameras.scene) },
-  'observation.extrinsics.wrist': { shape: () => [1, 4, 4], encode: (s) => rowMajorPose(s.observation.cameras.wrist) },
+  'observation.intrinsics.scene': { shape: () => [1, 4], encode: (s) => Float32Array.from(intrinsicsRow(s.observation.cameras.scene)) },
+  'observation.intrinsics.wrist': { shape: () => [1, 4], encode: (s) => Float32Array.from(intrinsicsRow(s.observation.cameras.wrist)) },
+  'observation.extrinsics.scene': { shape: () => [1, 4, 4], encode: (s) => Float32Array.from(cameraToWorldRows(s.observation.cameras.scene)) },
+  'observation.extrinsics.wrist': { shape: () => [1, 4, 4], encode: (s) => Float32Array.from(cameraToWorldRows(s.observation.cameras.wrist)) },
   'observation.state': { shape: () => [1, 7], encode: (s) => normalisedState(s.observation, s.manifest.proprioNorm) },
   'observation.prompt.box': { shape: () => [1, 4], encode: (s) => boxRow(s.prompt) },
   'observation.prompt.mask': { shape: (c) => [1, 1, c.scene.height, c.scene.width], encode: (s) => maskPlane(s.track, s.observation.frames.scene) },
@@ -60,18 +59,6 @@ export function planarRgb(frame: SensorFrame): Float32Array {
 /** Depth in metres along the optical axis; 0 where nothing was hit (a finite number a network can read) or the frame was blacked out. */
 export function depthMetres(frame: SensorFrame): Float32Array {
   return frame.depth.map((d) => (Number.isFinite(d) ? d : 0));
-}
-
-/** fx, fy, cx, cy in pixels. */
-function intrinsicsRow(camera: CameraModel): Float32Array {
-  const { fx, fy, cx, cy } = camera.intrinsics;
-  return Float32Array.of(fx, fy, cx, cy);
-}
-
-/** Camera-to-world, row-major (the camera model keeps three.js's column-major order). */
-export function rowMajorPose(camera: CameraModel): Float32Array {
-  const m = camera.cameraToWorld;
-  return Float32Array.from({ length: 16 }, (_, i) => m[(i % 4) * 4 + Math.floor(i / 4)]);
 }
 
 /** Proprio in PROPRIO_FIELDS order, normalised with the manifest's proprioNorm. */
