@@ -96,7 +96,7 @@ export class GraspEnv implements GraspEnvLike {
     // Visibility is what the scene camera shows at t = 0, gripper included.
     const counts = countSegments(this.renderers.scene.render(mirror.scene, mirror.sceneCamera), this.segmentCounts);
     const pixels = gw.objects.map((o) => (escaped[o.index] ? 0 : counts[objectSegmentId(o.index)]));
-    const { target, fallback } = this.chooseTarget(gw, escaped, pixels, root.stream(STREAMS.target));
+    const { target, fallback, candidates } = this.chooseTarget(gw, escaped, pixels, root.stream(STREAMS.target));
     const targetVisible = pixels[target] / Math.max(1, this.pixelsAlone(mirror, target));
     this.addPusher(key, gw, mirror, target, escaped);
 
@@ -113,6 +113,7 @@ export class GraspEnv implements GraspEnvLike {
       settled: settle.settled,
       escapedAtReset: escaped.filter(Boolean).length,
       targetFallback: fallback,
+      candidates,
       successAtReset: this.successAtReset(gw, contacts, monitor),
     };
     return { observation: this.observe(), info };
@@ -162,7 +163,7 @@ export class GraspEnv implements GraspEnvLike {
    * gripper and showing at least `target.minVisiblePixels` pixels to the scene camera. If none
    * qualifies, the most visible object in the bin, with a `fallback` flag.
    */
-  private chooseTarget(gw: GraspWorld, escaped: boolean[], pixels: number[], rng: Rng): { target: number; fallback: boolean } {
+  private chooseTarget(gw: GraspWorld, escaped: boolean[], pixels: number[], rng: Rng): { target: number; fallback: boolean; candidates: number } {
     const spec = this.task.spec;
     const candidates = gw.objects
       .filter((o) => {
@@ -172,10 +173,10 @@ export class GraspEnv implements GraspEnvLike {
         return width + GRASP_CLEARANCE <= spec.gripper.maxOpening;
       })
       .map((o) => o.index);
-    if (candidates.length > 0) return { target: rng.pick(candidates), fallback: false };
+    if (candidates.length > 0) return { target: rng.pick(candidates), fallback: false, candidates: candidates.length };
     let best = 0;
     for (let i = 1; i < pixels.length; i++) if (pixels[i] > pixels[best]) best = i;
-    return { target: best, fallback: true };
+    return { target: best, fallback: true, candidates: 1 };
   }
 
   /** Success conditions that hold before the policy acted: each must never fire on a valid scene. */

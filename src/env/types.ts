@@ -142,6 +142,12 @@ export interface ResetInfo {
   /** No object met the target rules; the most visible one in the bin was taken. */
   targetFallback: boolean;
   /**
+   * Objects that could have been the target at t = 0 (in the bin, uncovered, narrow enough for the
+   * gripper, visible to the scene camera); 1 with a fallback target. A policy that grasps one of
+   * them at random, perfectly, takes the target with chance 1 / candidates.
+   */
+  candidates: number;
+  /**
    * Success conditions that already hold at reset; must always be empty. `held`: an object is
    * between the pads; `lifted`: one is at lift height by the success rule; `floating`: one rests
    * a lift height above the floor.

@@ -24,10 +24,15 @@ describe('sam2grasp eval', () => {
       expect(r.success_target).toMatch(/^[01]$/);
       expect(r.state_hash).toMatch(/^[0-9a-f]{16}$/);
       expect(r.success_at_reset).toBe('');
+      expect(Number(r.candidates)).toBeGreaterThanOrEqual(1);
+      expect(Number(r.candidates)).toBeLessThanOrEqual(Number(r.n_objects));
     }
     const summary = await readCsv(join(dir, 'a', 'summary.csv'));
     expect(summary.columns).toEqual([...SUMMARY_COLUMNS]);
     expect(summary.records[0]).toMatchObject({ policy: 'expert', task: 'cubes', objects: '3-6', n: '6' });
+    const chance = episodes.records.reduce((sum, r) => sum + 1 / Number(r.candidates), 0) / episodes.records.length;
+    expect(Number(summary.records[0].chance)).toBeCloseTo(chance, 4);
+    expect(readFileSync(join(dir, 'a', 'table.md'), 'utf8')).toMatch(/\| chance \(1 \/ candidates\) \| \d+\.\d \|/);
     const run_ = JSON.parse(readFileSync(join(dir, 'a', 'run.json'), 'utf8'));
     expect(run_.wallSeconds).toBeGreaterThan(0);
     expect(run_.packages['@dimforge/rapier3d-deterministic-compat']).toBe('0.21.0');

@@ -72,6 +72,9 @@ function sectionGrids(section: TableSection, spec: SweepSpec, summary: readonly 
   const name = (policy: string) => (policy === spec.reference ? `${policy} (reference)` : policy);
   const interval = (r: SummaryRow) => (latex ? `${pct(r.rate)} {\\footnotesize [${pct(r.ci_lo)}, ${pct(r.ci_hi)}]}` : `${pct(r.rate)} [${pct(r.ci_lo)}, ${pct(r.ci_hi)}]`);
   const success = spec.policies.map((p) => [name(p), ...section.columns.map((c) => { const r = cell(p, c); return r ? interval(r) : '–'; })]);
+  // Every policy met the same keys, so the chance line is one row: grasping a random candidate perfectly.
+  const chance = section.columns.map((c) => inSection.find((r) => c.match(r) && !Number.isNaN(r.chance))?.chance);
+  if (chance.some((v) => v !== undefined)) success.push(['chance (1 / candidates)', ...chance.map((v) => (v === undefined ? '–' : pct(v)))]);
   const averaging = spec.policies.map((p) => [name(p), ...section.columns.map((c) => { const r = cell(p, c); return r ? `${cm(r.closing_to_nearest)} / ${cm(r.closing_to_centroid)}` : '–'; })]);
   const pairs = paired.filter((r) => section.match(r));
   const pairNames = [...new Set(pairs.map((r) => `${r.policy_a}\u0000${r.policy_b}`))];

@@ -24,9 +24,11 @@ export interface SummaryRow {
   /** The averaging diagnostic's means over the episodes that closed (metres; NaN if none did). */
   closing_to_nearest: number;
   closing_to_centroid: number;
+  /** Mean of 1 / candidates: the success_target of a policy that grasps a random candidate perfectly. */
+  chance: number;
 }
 
-export const SUMMARY_COLUMNS = ['policy', 'perception', 'task', 'objects', 'occlusion', 'occlusion_mode', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures', 'closing_to_nearest', 'closing_to_centroid'] as const;
+export const SUMMARY_COLUMNS = ['policy', 'perception', 'task', 'objects', 'occlusion', 'occlusion_mode', 'n', 'successes', 'rate', 'ci_lo', 'ci_hi', 'success_any', 'rate_any', 'failures', 'closing_to_nearest', 'closing_to_centroid', 'chance'] as const;
 
 /** Groups episode rows into cells, in order of first appearance, with Wilson 95 % intervals. */
 export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
@@ -59,8 +61,15 @@ export function summarize(rows: readonly EpisodeRow[]): SummaryRow[] {
       failures: countFailures(cell),
       closing_to_nearest: meanOf(cell, 'closing_to_nearest_m'),
       closing_to_centroid: meanOf(cell, 'closing_to_centroid_m'),
+      chance: chanceOf(cell),
     };
   });
+}
+
+/** The chance line: mean 1 / candidates over the rows that know their candidates (not crashed ones). */
+function chanceOf(cell: readonly EpisodeRow[]): number {
+  const known = cell.filter((r) => r.candidates !== '').map((r) => 1 / Number(r.candidates));
+  return known.length ? known.reduce((a, b) => a + b, 0) / known.length : NaN;
 }
 
 function meanOf(cell: readonly EpisodeRow[], column: 'closing_to_nearest_m' | 'closing_to_centroid_m'): number {
@@ -97,6 +106,7 @@ export function summaryRecord(row: SummaryRow): Record<(typeof SUMMARY_COLUMNS)[
     failures: row.failures,
     closing_to_nearest: Number.isNaN(row.closing_to_nearest) ? '' : row.closing_to_nearest.toFixed(4),
     closing_to_centroid: Number.isNaN(row.closing_to_centroid) ? '' : row.closing_to_centroid.toFixed(4),
+    chance: Number.isNaN(row.chance) ? '' : row.chance.toFixed(4),
   };
 }
 
