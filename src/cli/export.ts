@@ -24,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return (console.log(usage), 0);
   const store = new DemoStore(required(values.demos, '--demos'));
   const outDir = required(values.out, '--out');
-  if (!store.isDemoSet()) throw new InputError(store.dir, 'is not a demonstration set (no demos.jsonl with demonstrations beside a frames.bin): record one with sam2grasp collect');
+  store.requireDemoSet();
   const taskName = values.task ?? store.settings()?.task;
   if (typeof taskName !== 'string') throw new InputError(store.dir, 'its collect.json names no task: give --task');
   const task = loadTask(taskName);

@@ -1,5 +1,5 @@
 export { ObjectDescSchema, ShapeDescSchema, type ObjectDesc, type ShapeDesc } from './ObjectDesc.js';
-export { TaskSpecSchema, MAX_OBJECTS, MAX_RESOLUTION, taskObjectCount, type TaskSpec } from './TaskSpec.js';
+export { TaskSpecSchema, MAX_OBJECTS, MAX_RESOLUTION, taskObjectCount, type TaskSpec, type PusherSpec } from './TaskSpec.js';
 export { readJsonFile, parseSpec } from './parseSpec.js';
 export { loadTaskSpec } from './loadTaskSpec.js';
 export { EncoderManifestSchema, loadEncoderManifest, type EncoderManifest } from './EncoderManifest.js';

@@ -120,6 +120,11 @@ export class DemoStore {
     return existsSync(this.framesPath) && this.read().length > 0;
   }
 
+  /** Refuses, in one line naming the folder, a folder that holds no demonstrations. */
+  requireDemoSet(): void {
+    if (!this.isDemoSet()) throw new InputError(this.dir, 'is not a demonstration set (no demos.jsonl with demonstrations beside a frames.bin): record one with sam2grasp collect');
+  }
+
   /**
    * Appends the frames (scene, then wrist, per step), then the index line: a demo is stored only
    * once its line is.

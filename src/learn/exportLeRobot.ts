@@ -103,7 +103,6 @@ export function exportLeRobot(options: ExportOptions): LeRobotInfo {
     writeFileSync(join(tmp, 'meta', 'tasks.jsonl'), `${JSON.stringify({ task_index: 0, task: TASK_TEXT })}\n`);
     writeFileSync(join(tmp, 'meta', 'episodes.jsonl'), `${episodes.join('\n')}\n`);
     writeFileSync(join(tmp, 'meta', 'episodes_stats.jsonl'), `${stats.join('\n')}\n`);
-    mkdirSync(dirname(outDir), { recursive: true });
     renameSync(tmp, outDir);
     return info;
   } catch (err) {
@@ -120,7 +119,7 @@ export function episodePath(episode: number): string {
 
 /** The store's demos, or one line saying why the folder cannot be exported. */
 function demosToExport(store: DemoStore): (Demo & { cameras: DemoCameras })[] {
-  if (!store.isDemoSet()) throw new InputError(store.dir, 'is not a demonstration set (no demos.jsonl with demonstrations beside a frames.bin): record one with sam2grasp collect');
+  store.requireDemoSet();
   const demos = store.read();
   refuseEvaluationKeys(demos, store.dir);
   const without = demos.find((d) => !hasWrist(d));

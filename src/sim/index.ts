@@ -5,7 +5,7 @@ export { type ObjectExtent, objectExtent, widthAtYaw, narrowestWidth } from './o
 export { type Layout, type Placement, planLayout, SpawnError } from './Spawner.js';
 export { Gripper, GRIPPER_GEOMETRY, palmHalfLength, type GripperSpec } from './Gripper.js';
 export { GraspWorld, type SceneObject, type BodyPose, type FingerContacts } from './GraspWorld.js';
-export { type PushPlan, type PushDraw, type PushObject, type PusherSpec, PADDLE, drawPush, planPush, checkPusherFits } from './planPush.js';
+export { type PushPlan, type PushDraw, type PushObject, PADDLE, drawPush, planPush, checkPusherFits } from './planPush.js';
 export { Pusher, PUSHER_TRAVEL_SPEED, type PushRecord } from './Pusher.js';
 export { type Task, resolveTask, GRASP_CLEARANCE } from './Task.js';
 export { isCovered } from './isCovered.js';

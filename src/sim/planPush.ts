@@ -1,8 +1,6 @@
-import type { ObjectDesc, TaskSpec } from '../config/index.js';
+import type { ObjectDesc, PusherSpec, TaskSpec } from '../config/index.js';
 import { convexHull2, InputError, orientedRect, polygonCentroid, polygonsOverlap, projectPolygon, type Point2, type Polygon2, type Rng } from '../core/index.js';
 import { supportPoints } from './shapeGeometry.js';
-
-export type PusherSpec = NonNullable<TaskSpec['pusher']>;
 
 /**
  * The pusher's paddle, metres: `thickness` along the push, `width` across it, `height`; its
