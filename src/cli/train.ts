@@ -4,7 +4,7 @@ import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, shipHead, trainHead, type TrainingRecord } from '../learn/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, shipDiffusionHead, shipHead, trainDiffusionHead, trainHead, type TrainedHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
 import { conditionedLength, DEFAULT_TRACKER, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
 import { LEARNED_POLICIES } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
@@ -38,10 +38,12 @@ ${TRACKER_USAGE}; the perception whose features the heads learn from
 const DEFAULT_TASKS = 'cubes,lookalike,nudge,pile,packed';
 
 const SPECS = {
-  act: { conditioning: 'none', cvae: false },
-  'act-cvae': { conditioning: 'none', cvae: true },
-  'act-condition': { conditioning: 'box', cvae: false },
-  sam2grasp: { conditioning: 'tracker', cvae: false },
+  act: { conditioning: 'none', cvae: false, diffusion: false },
+  'act-cvae': { conditioning: 'none', cvae: true, diffusion: false },
+  'act-condition': { conditioning: 'box', cvae: false, diffusion: false },
+  sam2grasp: { conditioning: 'tracker', cvae: false, diffusion: false },
+  dp: { conditioning: 'none', cvae: false, diffusion: true },
+  'dp-prompted': { conditioning: 'tracker', cvae: false, diffusion: true },
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
@@ -67,6 +69,8 @@ export async function run(argv: string[]): Promise<number> {
   const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
   const unknown = names.find((n) => !(n in SPECS));
   if (unknown) throw new InputError('--only', `unknown head "${unknown}" (heads: ${LEARNED_POLICIES.join(', ')})`);
+  const twiceNamed = names.find((n, i) => names.indexOf(n) !== i);
+  if (twiceNamed) throw new InputError('--only', `head "${twiceNamed}" is named twice`);
   const work = values.work ?? `results/train-${tasks.map((t) => t.spec.id).join('-')}`;
   const out = values.out ?? modelsDir();
   const encoder = join(modelsDir(), 'encoder.json');
@@ -105,19 +109,30 @@ export async function run(argv: string[]): Promise<number> {
     const spec = SPECS[name as keyof typeof SPECS];
     const bar = lazyProgress(name, 'batches');
     let validation = '-';
-    const head = await trainHead({
+    const options: TrainOptions = {
       ...DEFAULT_TRAINING, epochs, loss, seed, cacheDirs, mode: spec.conditioning, cvae: spec.cvae,
       onBatch: (epoch, _step, total, epochLoss) => bar.step(total, `epoch ${epoch}/${epochs}, loss ${epochLoss.toFixed(4)}, validation ${validation}`),
       onEpoch: (_epoch, _train, v) => void (validation = v.toFixed(4)),
-    });
-    bar.stop();
-    const parity = await shipHead(head, name, spec.conditioning, out, encoder);
+    };
+    let head: TrainedHead<unknown>;
+    let parity: number;
+    if (spec.diffusion) {
+      const trained = await trainDiffusionHead(options);
+      bar.stop();
+      parity = await shipDiffusionHead(trained, name, spec.conditioning, out, encoder);
+      head = trained;
+    } else {
+      const trained = await trainHead(options);
+      bar.stop();
+      parity = await shipHead(trained, name, spec.conditioning, out, encoder);
+      head = trained;
+    }
     const record: TrainingRecord = {
       policy: name,
       conditioning: spec.conditioning,
       cvae: spec.cvae,
       data: { tasks: data, perception: formatTrackerChoice(tracker), singleShare, noisyShare, startSpread, occludedShare, rows: head.rows },
-      training: { ...DEFAULT_TRAINING, epochs, loss, seed, config: head.config },
+      training: { ...DEFAULT_TRAINING, epochs, loss: spec.diffusion ? 'ddpm (mse on the noise)' : loss, seed, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,
       wallSeconds: head.seconds,

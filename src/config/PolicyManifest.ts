@@ -69,8 +69,29 @@ export const PolicyManifestSchema = z.strictObject({
   chunkSize: z.number().int().min(1).max(200),
   /** The control rate the policy was trained at; must equal the task's. */
   controlHz: z.number().int().min(1).max(100),
+  /**
+   * A diffusion policy: the model is the denoiser, eps(sample, timestep | observation), and the
+   * harness runs the DDIM sampler around it, drawing the starting noise from the episode's seeded
+   * stream. The output tensor is the predicted noise, or the predicted clean chunk, normalised.
+   */
+  diffusion: z
+    .strictObject({
+      /** The noisy normalised chunk in, [1, chunkSize, 5]. */
+      sample: Tensor,
+      /** The diffusion step t in, [1], as a float in [0, trainSteps). */
+      timestep: Tensor,
+      /** T of the cosine (squaredcos_cap_v2) schedule the denoiser was trained with. */
+      trainSteps: z.number().int().min(2).max(10_000),
+      /** DDIM steps per chunk (eta = 0). */
+      inferenceSteps: z.number().int().min(1).max(1000),
+      /** What the output is (diffusers' prediction_type): the noise, or the clean normalised chunk. */
+      prediction: z.enum(['epsilon', 'sample']).default('epsilon'),
+    })
+    .optional(),
   execution: z
     .strictObject({
+      /** ACT temporal ensembling of overlapping chunks; false executes the newest chunk alone (Diffusion Policy's receding horizon). */
+      ensemble: z.boolean().default(true),
       /** ACT temporal ensembling: w_i = exp(-m i), the oldest prediction (i = 0) weighted most. */
       ensembleM: z.number().min(0).default(0.01),
       /** Query the policy every n control steps. */
@@ -129,4 +150,14 @@ function checkRoles(path: string, inputs: PolicyManifest['inputs'], prompted: bo
   if (raw.conditioning !== 'none' && !prompted) fail(`prompted: false, but ${raw.conditioning} conditioning tells the policy its target`);
   if (raw.conditioning !== 'none' && !inputs['observation.features']) fail(`conditioning: ${raw.conditioning} conditions observation.features, which inputs does not ask for`);
   if (inputs['observation.features'] && !raw.encoder) fail('encoder: observation.features needs the frozen encoder\'s manifest');
+  if (raw.diffusion) checkDiffusion(raw.diffusion, tensorNames, raw.chunkSize, fail);
+}
+
+function checkDiffusion(diffusion: NonNullable<z.infer<typeof PolicyManifestSchema>['diffusion']>, roleTensors: string[], chunkSize: number, fail: (message: string) => never): void {
+  for (const field of ['sample', 'timestep'] as const) {
+    if (roleTensors.includes(diffusion[field].name)) fail(`diffusion.${field}: tensor "${diffusion[field].name}" is fed by an observation role too`);
+  }
+  if (diffusion.sample.shape.join() !== `1,${chunkSize},${ACTION_FIELDS.length}`) fail(`diffusion.sample: shape must be [1, chunkSize = ${chunkSize}, ${ACTION_FIELDS.length}]`);
+  if (diffusion.timestep.shape.join() !== '1') fail('diffusion.timestep: shape must be [1]');
+  if (diffusion.inferenceSteps > diffusion.trainSteps) fail(`diffusion.inferenceSteps: ${diffusion.inferenceSteps} is more than trainSteps (${diffusion.trainSteps})`);
 }

@@ -158,7 +158,7 @@ export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tens
 }
 
 /** 1 for each proprio field the head sees, 0 for the ignored ones. */
-export function proprioMask(config: HeadConfig): tf.Tensor1D {
+export function proprioMask(config: Pick<HeadConfig, 'proprioIgnored'>): tf.Tensor1D {
   return tf.tensor1d(PROPRIO_FIELDS.map((field) => (config.proprioIgnored.includes(field) ? 0 : 1)));
 }
 

@@ -4,7 +4,10 @@ export { cacheFeatures, DEFAULT_OCCLUDED_SHARE, occlusionSchedule, readCache, re
 export { DEFAULT_HEAD, initHead, headForward, type HeadConfig, type HeadParams } from './ActHead.js';
 export { buildHeadOnnx, checkParity } from './exportHead.js';
 export { trainHead, DEFAULT_TRAINING, type TrainOptions, type TrainedHead } from './trainHead.js';
-export { shipHead, type TrainingRecord } from './shipHead.js';
+export { shipHead, shipDiffusionHead, type TrainingRecord } from './shipHead.js';
+export { DEFAULT_DIFFUSION, diffusionForward, initDiffusion, type DiffusionConfig } from './DiffusionHead.js';
+export { buildDiffusionOnnx, checkDiffusionParity } from './exportDiffusionHead.js';
+export { trainDiffusionHead } from './trainDiffusionHead.js';
 export { initTensorflow } from './tfBackend.js';
 export { collectTrackerFrames, TRACKER_INDEX_BASE, type TrackerEpisode, type TrackerFramesOptions } from './collectTrackerFrames.js';
 export { exportLeRobot, episodePath, depthMillimetres, LEROBOT_CODEBASE_VERSION, CHUNKS_SIZE, ROBOT_TYPE, TASK_TEXT, type ExportOptions, type LeRobotInfo } from './exportLeRobot.js';

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ACTION_FIELDS, PROPRIO_FIELDS } from '../config/index.js';
 import type { Conditioning } from '../perception/index.js';
+import type { DiffusionConfig } from './DiffusionHead.js';
+import { buildDiffusionOnnx, checkDiffusionParity, DENOISER_TENSORS } from './exportDiffusionHead.js';
 import { buildHeadOnnx, checkParity } from './exportHead.js';
 import type { TrainedHead } from './trainHead.js';
 
@@ -27,24 +29,52 @@ export async function shipHead(head: TrainedHead, name: string, conditioning: Co
   const onnx = buildHeadOnnx(head.params, head.config, head.featureNorm);
   const parity = await checkParity(onnx, head.params, head.config, head.featureNorm);
   writeFileSync(join(dir, `${name}.onnx`), onnx);
-  const featureLength = head.featureNorm.mean.length;
+  writeManifest(head, name, conditioning, dir, encoderManifest, {
+    output: { name: 'actions', shape: [1, head.config.chunk, ACTION_FIELDS.length] },
+    execution: { ensemble: true, ensembleM: 0.01, queryEvery: 1, latencySteps: 0 },
+    description: `ACT-style head (${head.config.cvae ? 'CVAE, ' : ''}${conditioning} conditioning) trained by sam2grasp train`,
+  });
+  return parity;
+}
+
+/**
+ * Exports a trained diffusion head: the denoiser as `<name>.onnx`, and a manifest whose
+ * `diffusion` block tells the harness to run the DDIM sampler around it, executing the first half
+ * of each chunk and then sampling the next (Diffusion Policy's receding horizon, no ensembling).
+ */
+export async function shipDiffusionHead(head: TrainedHead<DiffusionConfig>, name: string, conditioning: Conditioning, dir: string, encoderManifest: string): Promise<number> {
+  const onnx = buildDiffusionOnnx(head.params, head.config, head.featureNorm);
+  const parity = await checkDiffusionParity(onnx, head.params, head.config, head.featureNorm);
+  writeFileSync(join(dir, `${name}.onnx`), onnx);
+  const chunk = [1, head.config.chunk, ACTION_FIELDS.length];
+  writeManifest(head, name, conditioning, dir, encoderManifest, {
+    output: { name: DENOISER_TENSORS.prediction, shape: chunk },
+    diffusion: { sample: { name: DENOISER_TENSORS.sample, shape: chunk }, timestep: { name: DENOISER_TENSORS.timestep, shape: [1] }, trainSteps: head.config.trainSteps, inferenceSteps: head.config.inferenceSteps, prediction: head.config.prediction },
+    execution: { ensemble: false, ensembleM: 0, queryEvery: Math.max(1, Math.floor(head.config.chunk / 2)), latencySteps: 0 },
+    description: `Diffusion Policy head (DDPM, ${head.config.trainSteps} steps, ${head.config.prediction} prediction; DDIM, ${head.config.inferenceSteps} steps; ${conditioning} conditioning) trained by sam2grasp train`,
+  });
+  return parity;
+}
+
+/** The policy contract beside a head: the features and state it reads, its norms, and what `extra` says of its output and execution. */
+function writeManifest(head: TrainedHead<{ chunk: number }>, name: string, conditioning: Conditioning, dir: string, encoderManifest: string, extra: Record<string, unknown>): void {
   const manifest = {
     name,
     file: `${name}.onnx`,
     conditioning,
     encoder: relative(dir, encoderManifest) || encoderManifest,
     inputs: {
-      'observation.features': { name: 'features', shape: [1, featureLength] },
+      'observation.features': { name: 'features', shape: [1, head.featureNorm.mean.length] },
       'observation.state': { name: 'proprio', shape: [1, PROPRIO_FIELDS.length] },
     },
-    output: { name: 'actions', shape: [1, head.config.chunk, ACTION_FIELDS.length] },
+    output: extra.output,
+    ...(extra.diffusion ? { diffusion: extra.diffusion } : {}),
     proprioNorm: { mean: [...head.proprioNorm.mean], std: [...head.proprioNorm.std] },
     actionNorm: { mean: [...head.actionNorm.mean], std: [...head.actionNorm.std] },
     chunkSize: head.config.chunk,
     controlHz: 10,
-    execution: { ensembleM: 0.01, queryEvery: 1, latencySteps: 0 },
-    description: `ACT-style head (${head.config.cvae ? 'CVAE, ' : ''}${conditioning} conditioning) trained by sam2grasp train`,
+    execution: extra.execution,
+    description: extra.description,
   };
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(manifest, null, 2)}\n`);
-  return parity;
 }

@@ -45,9 +45,9 @@ export interface Norm {
   std: Float32Array;
 }
 
-export interface TrainedHead {
+export interface TrainedHead<Config = HeadConfig> {
   params: HeadParams;
-  config: HeadConfig;
+  config: Config;
   featureNorm: Norm;
   proprioNorm: Norm;
   actionNorm: Norm;
@@ -68,23 +68,30 @@ function columnNorm(data: Float32Array, width: number, rows: number[]): Norm {
   return { mean: Float32Array.from(mean), std: Float32Array.from(sq, (v) => Math.max(1e-3, Math.sqrt(v / rows.length))) };
 }
 
+/** The cached rows of a training run, split and normalised, and a maker of their batch tensors. */
+export interface HeadData {
+  featureLength: number;
+  tokenLength: number;
+  trainRows: number[];
+  validationRows: number[];
+  featureNorm: Norm;
+  proprioNorm: Norm;
+  actionNorm: Norm;
+  /** Normalised features [B, F], proprio [B, P] and chunk targets [B, K, A] of the given rows. */
+  batchTensors: (rows: number[]) => { f: tf.Tensor2D; p: tf.Tensor2D; a: tf.Tensor3D };
+}
+
 /**
- * Trains an ACT-style head on cached features: seeded initialisation, seeded data order, Adam,
- * L1 (or MSE) on normalised action chunks, the CVAE's KL term when asked. Each row's target is the
- * next K expert actions of its demo, the last one repeated past the demo's end.
+ * The rows of the caches, split by demo (a demo's rows all train or all validate), with the
+ * training rows' normalisation. Each row's target is the next K expert actions of its demo, the
+ * last one repeated past the demo's end.
  */
-export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
-  await initTensorflow();
-  const started = Date.now();
+export function headData(options: Pick<TrainOptions, 'cacheDirs' | 'mode' | 'seed' | 'validationShare'>, K: number): HeadData {
   const { index, features } = readCaches(options.cacheDirs, options.mode);
   const F = index.featureLength;
   const gridLength = DEFAULT_HEAD.grid.reduce((a, b) => a * b, 1);
-  const config: HeadConfig = { ...DEFAULT_HEAD, ...options.head, tokenLength: (F - gridLength) / 2, cvae: options.cvae };
-  const P = config.proprioLength;
-  const A = config.actionLength;
-  const K = config.chunk;
-
-  // Rows, proprio and chunk targets, demo by demo.
+  const P = DEFAULT_HEAD.proprioLength;
+  const A = DEFAULT_HEAD.actionLength;
   const proprio: number[] = [];
   const chunks: number[] = [];
   const demoOfRow: number[] = [];
@@ -99,18 +106,11 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
   const heldOut = new Set(rng.stream('validation').shuffled(index.demos.map((_, d) => d)).slice(0, Math.max(1, Math.round(options.validationShare * index.demos.length))));
   const trainRows = demoOfRow.flatMap((d, r) => (heldOut.has(d) ? [] : [r]));
   const validationRows = demoOfRow.flatMap((d, r) => (heldOut.has(d) ? [r] : []));
-
   const proprioData = Float32Array.from(proprio);
   const chunkData = Float32Array.from(chunks);
   const featureNorm = columnNorm(features, F, trainRows);
   const proprioNorm = columnNorm(proprioData, P, trainRows);
-  const actionRows = trainRows.flatMap((r) => Array.from({ length: K }, (_, k) => r * K + k));
-  const actionNorm = columnNorm(chunkData, A, actionRows);
-
-  const params = initHead(config, `${options.seed}/init/${options.mode}/${options.cvae ? 'cvae' : 'plain'}`);
-  const optimizer = new ScheduledAdam(options.learningRate);
-  const stepsPerEpoch = Math.floor(trainRows.length / options.batch);
-  const totalSteps = options.epochs * stepsPerEpoch;
+  const actionNorm = columnNorm(chunkData, A, trainRows.flatMap((r) => Array.from({ length: K }, (_, k) => r * K + k)));
   const batchTensors = (rows: number[]) => {
     const f = new Float32Array(rows.length * F);
     const p = new Float32Array(rows.length * P);
@@ -122,34 +122,50 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
     });
     return { f: tf.tensor2d(f, [rows.length, F]), p: tf.tensor2d(p, [rows.length, P]), a: tf.tensor3d(a, [rows.length, K, A]) };
   };
-  const regression = (pred: tf.Tensor, target: tf.Tensor) => (options.loss === 'l1' ? tf.mean(tf.abs(tf.sub(pred, target))) : tf.mean(tf.square(tf.sub(pred, target))));
+  return { featureLength: F, tokenLength: (F - gridLength) / 2, trainRows, validationRows, featureNorm, proprioNorm, actionNorm, batchTensors };
+}
 
+/** A head's loss, for the shared training loop. */
+export interface HeadObjective {
+  /** The loss to minimise on one batch; `step` (1, 2, ...) seeds its random draws. */
+  train: (f: tf.Tensor2D, p: tf.Tensor2D, a: tf.Tensor3D, step: number) => tf.Scalar;
+  /** The held-out loss of one batch of validation rows, the same at every epoch; `batch` numbers it. */
+  validate: (f: tf.Tensor2D, p: tf.Tensor2D, a: tf.Tensor3D, batch: number) => tf.Scalar;
+}
+
+/**
+ * The training loop every head shares: seeded data order, Adam with the learning-rate schedule,
+ * the validation loss after each epoch, and the weights of the best epoch kept.
+ */
+export async function fitHead(
+  options: TrainOptions,
+  params: HeadParams,
+  data: HeadData,
+  objective: HeadObjective,
+): Promise<Pick<TrainedHead, 'losses' | 'bestEpoch' | 'rows'>> {
+  const rng = new Rng(options.seed);
+  const optimizer = new ScheduledAdam(options.learningRate);
+  const totalSteps = options.epochs * Math.floor(data.trainRows.length / options.batch);
   const losses: TrainedHead['losses'] = [];
   // The weights of the epoch with the lowest validation loss are the ones kept (early stopping
   // without stopping: every head trains its full budget, then returns its best epoch).
   let best = { epoch: 0, validation: Infinity, weights: new Map<string, Float32Array>() };
   let step = 0;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const order = rng.stream(`epoch/${epoch}`).shuffled(trainRows);
+    const order = rng.stream(`epoch/${epoch}`).shuffled(data.trainRows);
     let total = 0;
     let batches = 0;
     for (let i = 0; i + options.batch <= order.length; i += options.batch) {
-      const { f, p, a } = batchTensors(order.slice(i, i + options.batch));
+      const { f, p, a } = data.batchTensors(order.slice(i, i + options.batch));
       optimizer.rate = learningRateAt(options, step / totalSteps);
       const seed = ++step; // tfjs treats a seed of 0 as none, and falls back to Math.random
-      const loss = optimizer.minimize(() => {
-        if (!options.cvae) return regression(headForward(params, config, f, p), a) as tf.Scalar;
-        const { mu, logVar } = styleEncoder(params, config, p, a);
-        const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.randomNormal(mu.shape, 0, 1, 'float32', seed))) as tf.Tensor2D;
-        const kl = tf.mean(tf.sum(tf.sub(tf.add(tf.exp(logVar), tf.square(mu)), tf.add(logVar, 1)), 1));
-        return tf.add(regression(headForward(params, config, f, p, z), a), tf.mul(kl, 0.5 * options.klWeight)) as tf.Scalar;
-      }, true);
+      const loss = optimizer.minimize(() => objective.train(f, p, a, seed), true);
       total += (await loss!.data())[0];
       batches++;
       options.onBatch?.(epoch, step, totalSteps, total / batches);
       tf.dispose([f, p, a, loss!]);
     }
-    const validation = evaluate(params, config, validationRows, batchTensors, regression);
+    const validation = evaluate(data, objective);
     losses.push({ epoch, train: total / batches, validation });
     options.onEpoch?.(epoch, total / batches, validation);
     if (!(validation >= best.validation)) {
@@ -158,7 +174,32 @@ export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
   }
   optimizer.dispose();
   for (const [name, values] of best.weights) params[name].assign(tf.tensor(values, params[name].shape));
-  return { params, config, featureNorm, proprioNorm, actionNorm, losses, bestEpoch: best.epoch, rows: { train: trainRows.length, validation: validationRows.length }, seconds: (Date.now() - started) / 1000 };
+  return { losses, bestEpoch: best.epoch, rows: { train: data.trainRows.length, validation: data.validationRows.length } };
+}
+
+/**
+ * Trains an ACT-style head on cached features: seeded initialisation, seeded data order, Adam,
+ * L1 (or MSE) on normalised action chunks, the CVAE's KL term when asked.
+ */
+export async function trainHead(options: TrainOptions): Promise<TrainedHead> {
+  await initTensorflow();
+  const started = Date.now();
+  const data = headData(options, DEFAULT_HEAD.chunk);
+  const config: HeadConfig = { ...DEFAULT_HEAD, ...options.head, tokenLength: data.tokenLength, cvae: options.cvae };
+  const params = initHead(config, `${options.seed}/init/${options.mode}/${options.cvae ? 'cvae' : 'plain'}`);
+  const regression = (pred: tf.Tensor, target: tf.Tensor) => (options.loss === 'l1' ? tf.mean(tf.abs(tf.sub(pred, target))) : tf.mean(tf.square(tf.sub(pred, target)))) as tf.Scalar;
+  const fitted = await fitHead(options, params, data, {
+    train: (f, p, a, seed) => {
+      if (!options.cvae) return regression(headForward(params, config, f, p), a);
+      const { mu, logVar } = styleEncoder(params, config, p, a);
+      const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.randomNormal(mu.shape, 0, 1, 'float32', seed))) as tf.Tensor2D;
+      const kl = tf.mean(tf.sum(tf.sub(tf.add(tf.exp(logVar), tf.square(mu)), tf.add(logVar, 1)), 1));
+      return tf.add(regression(headForward(params, config, f, p, z), a), tf.mul(kl, 0.5 * options.klWeight)) as tf.Scalar;
+    },
+    // The test-time CVAE: z = 0.
+    validate: (f, p, a) => regression(headForward(params, config, f, p), a),
+  });
+  return { params, config, featureNorm: data.featureNorm, proprioNorm: data.proprioNorm, actionNorm: data.actionNorm, ...fitted, seconds: (Date.now() - started) / 1000 };
 }
 
 /**
@@ -182,21 +223,15 @@ class ScheduledAdam extends tf.AdamOptimizer {
   }
 }
 
-/** Regression loss on held-out rows with z = 0 (the test-time CVAE). */
-function evaluate(
-  params: HeadParams,
-  config: HeadConfig,
-  rows: number[],
-  batchTensors: (rows: number[]) => { f: tf.Tensor2D; p: tf.Tensor2D; a: tf.Tensor3D },
-  regression: (pred: tf.Tensor, target: tf.Tensor) => tf.Tensor,
-): number {
+/** The mean held-out loss over the validation rows, in batches of 256. */
+function evaluate(data: HeadData, objective: HeadObjective): number {
   let total = 0;
   let n = 0;
-  for (let i = 0; i < rows.length; i += 256) {
-    const chunk = rows.slice(i, i + 256);
-    const { f, p, a } = batchTensors(chunk);
-    total += tf.tidy(() => regression(headForward(params, config, f, p), a).dataSync()[0]) * chunk.length;
-    n += chunk.length;
+  for (let i = 0; i < data.validationRows.length; i += 256) {
+    const rows = data.validationRows.slice(i, i + 256);
+    const { f, p, a } = data.batchTensors(rows);
+    total += tf.tidy(() => objective.validate(f, p, a, i / 256).dataSync()[0]) * rows.length;
+    n += rows.length;
     tf.dispose([f, p, a]);
   }
   return n ? total / n : NaN;

@@ -3,6 +3,7 @@ import type { Policy, PolicyContext } from './Policy.js';
 import { TemporalEnsembler } from './TemporalEnsembler.js';
 
 export interface ExecutionOptions {
+  ensemble: boolean;
   ensembleM: number;
   queryEvery: number;
   latencySteps: number;
@@ -23,7 +24,7 @@ export class EnsembledPolicy implements Policy {
     private readonly inner: Policy,
     private readonly options: ExecutionOptions,
   ) {
-    this.ensembler = new TemporalEnsembler(options.ensembleM);
+    this.ensembler = new TemporalEnsembler(options.ensembleM, options.ensemble);
   }
 
   get name(): string {

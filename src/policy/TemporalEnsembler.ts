@@ -5,12 +5,17 @@ import type { Action } from '../env/index.js';
  * action executed at step t averages every available chunk's prediction for t with weights
  * w_i = exp(-m i), i = 0 for the oldest prediction, so older predictions weigh most (ACT's
  * choice, m = 0.01 by default). With latency, a chunk queried at s becomes usable at s + latency,
- * still indexed from s: its first `latency` actions are already in the past.
+ * still indexed from s: its first `latency` actions are already in the past. Without ensembling
+ * (Diffusion Policy's receding horizon) the newest usable chunk alone is executed: averaging two
+ * samples of a multimodal policy would bring back the very averaging it is there to avoid.
  */
 export class TemporalEnsembler {
   private chunks: { start: number; usableFrom: number; actions: Action[] }[] = [];
 
-  constructor(readonly m = 0.01) {}
+  constructor(
+    readonly m = 0.01,
+    readonly ensemble = true,
+  ) {}
 
   reset(): void {
     this.chunks = [];
@@ -49,7 +54,9 @@ export class TemporalEnsembler {
     return { x: out.x / total, y: out.y / total, z: out.z / total, yaw: out.yaw / total, gripper: out.gripper / total };
   }
 
+  /** The predictions for step t that count, oldest first: all usable ones, or the newest alone. */
   private live(t: number) {
-    return this.chunks.filter((c) => c.usableFrom <= t && c.start <= t && t < c.start + c.actions.length).sort((a, b) => a.start - b.start);
+    const usable = this.chunks.filter((c) => c.usableFrom <= t && c.start <= t && t < c.start + c.actions.length).sort((a, b) => a.start - b.start);
+    return this.ensemble ? usable : usable.slice(-1);
   }
 }

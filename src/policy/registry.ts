@@ -8,11 +8,17 @@ import { ScriptedExpert } from './expert/ScriptedExpert.js';
 import { OnnxChunkPolicy } from './onnx/OnnxChunkPolicy.js';
 import type { Policy } from './Policy.js';
 
-/** The paper's learned policies, shipped as `<name>.json` + `<name>.onnx` in the models folder. */
-export const LEARNED_POLICIES = ['act', 'act-cvae', 'act-condition', 'sam2grasp'] as const;
+/** The paper's learned policies. */
+export const PAPER_POLICIES = ['act', 'act-cvae', 'act-condition', 'sam2grasp'] as const;
 
-/** The same four trained on cube demonstrations only (the heads before cross-task training), as `<name>-cubes`. */
-export const CUBE_ONLY_POLICIES = LEARNED_POLICIES.map((name) => `${name}-cubes` as const);
+/** Diffusion Policy, non-prompted and prompted: the baseline the paper does not have. */
+export const DIFFUSION_POLICIES = ['dp', 'dp-prompted'] as const;
+
+/** Every learned policy we ship, as `<name>.json` + `<name>.onnx` in the models folder. */
+export const LEARNED_POLICIES = [...PAPER_POLICIES, ...DIFFUSION_POLICIES] as const;
+
+/** The paper's four trained on cube demonstrations only (the heads before cross-task training), as `<name>-cubes`. */
+export const CUBE_ONLY_POLICIES = PAPER_POLICIES.map((name) => `${name}-cubes` as const);
 
 export interface PolicyOptions {
   /** Folder of the shipped heads (assets/models). */

@@ -29,6 +29,16 @@ describe('TemporalEnsembler', () => {
     expect(e.actionAt(3)).toBeNull();
   });
 
+  it("without ensembling executes the newest usable chunk alone (Diffusion Policy's receding horizon)", () => {
+    const e = new TemporalEnsembler(0.01, false);
+    e.add(0, chunk(0, 10));
+    expect(e.actionAt(4)!.x).toBe(4);
+    e.add(5, chunk(5, 10), 1);
+    expect(e.actionAt(5)!.x).toBe(5); // the new chunk is not usable yet: the old one goes on
+    expect(e.actionAt(6)!.x).toBe(501);
+    expect(e.weightsAt(7)).toEqual([{ start: 5, weight: 1 }]);
+  });
+
   it('does not use a chunk before its latency has passed', () => {
     const e = new TemporalEnsembler(0);
     e.add(0, chunk(0, 10), 3);
@@ -56,7 +66,7 @@ describe('EnsembledPolicy (asynchronous inference)', () => {
 
   it('queries every n steps and ensembles the usable chunks; holds still until the first is usable', async () => {
     const { policy, asked } = recorder(6);
-    const run = new EnsembledPolicy(policy, { ensembleM: 0, queryEvery: 2, latencySteps: 1 });
+    const run = new EnsembledPolicy(policy, { ensemble: true, ensembleM: 0, queryEvery: 2, latencySteps: 1 });
     await run.reset({} as never, obs(0));
     const xs: number[] = [];
     for (let t = 0; t < 7; t++) xs.push((await run.act(obs(t)))[0].x);

@@ -6,12 +6,14 @@ import type { Action, Observation } from '../../env/index.js';
 import type { Perception } from '../../perception/index.js';
 import type { Policy, PolicyContext } from '../Policy.js';
 import { ChunkHead } from './ChunkHead.js';
+import { DiffusionChunkHead } from './DiffusionChunkHead.js';
 import { ObservationEncoder } from './ObservationEncoder.js';
 import type { CameraSizes } from './observationRoles.js';
 
 /**
  * Any policy that follows the ONNX policy contract (see the README): an observation encoder makes
- * the tensors its manifest asks for, by role, and the ONNX chunk head maps them to K actions.
+ * the tensors its manifest asks for, by role, and the ONNX chunk head maps them to K actions (a
+ * diffusion policy's denoiser, with the DDIM sampler around it).
  * Loading checks the contract and fails with one line naming the problem. It reads sensors only,
  * unless its perception is an oracle: then it declares itself `privileged` and is handed the
  * ground-truth channel, for the oracle alone.
@@ -42,10 +44,12 @@ export class OnnxChunkPolicy implements Policy {
     if (!existsSync(file)) throw new InputError(manifestPath, `file: ${file} does not exist`);
     if (manifest.controlHz !== task.controlHz) throw new InputError(manifestPath, `controlHz: trained at ${manifest.controlHz} Hz, the task runs at ${task.controlHz} Hz`);
     const observations = await ObservationEncoder.create(manifest, manifestPath, task.cameras, perception);
-    return new OnnxChunkPolicy(manifest, observations, await ChunkHead.load(manifest, file, manifestPath));
+    const head = manifest.diffusion ? await DiffusionChunkHead.load(manifest, file, manifestPath) : await ChunkHead.load(manifest, file, manifestPath);
+    return new OnnxChunkPolicy(manifest, observations, head);
   }
 
   reset(ctx: PolicyContext, first: Observation): Promise<void> {
+    this.head.reset(ctx.rng.stream('sampler'));
     return this.observations.reset(ctx, first);
   }
 

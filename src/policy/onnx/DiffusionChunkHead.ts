@@ -1,0 +1,49 @@
+import ort from 'onnxruntime-node';
+import type { PolicyManifest } from '../../config/index.js';
+import type { Rng } from '../../core/index.js';
+import type { Action } from '../../env/index.js';
+import { ChunkHead, openHeadSession } from './ChunkHead.js';
+import { NoiseSchedule } from './NoiseSchedule.js';
+
+/**
+ * A diffusion policy's head: the ONNX model is the denoiser, and this is the DDIM sampler around
+ * it (Diffusion Policy's inference). Each chunk starts from Gaussian noise drawn from the episode's
+ * own stream, so the same key gives the same chunk on any worker, and is denoised in a fixed
+ * number of steps with the observation's tensors held fixed.
+ */
+export class DiffusionChunkHead extends ChunkHead {
+  private readonly schedule: NoiseSchedule;
+  private readonly timesteps: number[];
+  private readonly sample: Float32Array;
+  private rng: Rng | null = null;
+
+  private constructor(manifest: PolicyManifest, session: ort.InferenceSession) {
+    super(manifest, session);
+    const { trainSteps, inferenceSteps, sample } = manifest.diffusion!;
+    this.schedule = new NoiseSchedule(trainSteps);
+    this.timesteps = this.schedule.inferenceTimesteps(inferenceSteps);
+    this.sample = new Float32Array(sample.shape.reduce((a, b) => a * b, 1));
+  }
+
+  static override async load(manifest: PolicyManifest, file: string, manifestPath: string): Promise<DiffusionChunkHead> {
+    return new DiffusionChunkHead(manifest, await openHeadSession(manifest, file, manifestPath));
+  }
+
+  override reset(rng: Rng): void {
+    this.rng = rng;
+  }
+
+  override async run(feeds: Record<string, ort.Tensor>): Promise<Action[]> {
+    if (!this.rng) throw new Error(`${this.manifest.name}: run before reset`);
+    const { sample, timestep } = this.manifest.diffusion!;
+    for (let i = 0; i < this.sample.length; i++) this.sample[i] = this.rng.normal();
+    const t = new Float32Array(1);
+    const inputs = { ...feeds, [sample.name]: new ort.Tensor('float32', this.sample, sample.shape), [timestep.name]: new ort.Tensor('float32', t, timestep.shape) };
+    for (let i = 0; i < this.timesteps.length; i++) {
+      t[0] = this.timesteps[i];
+      const out = await this.session.run(inputs);
+      this.schedule.step(this.sample, out[this.manifest.output.name].data as Float32Array, this.timesteps[i], this.timesteps[i + 1] ?? -1, this.manifest.diffusion!.prediction);
+    }
+    return this.toActions(this.sample);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The diffusion noise schedule and the DDIM update, shared by training (the tfjs DDPM loss) and
+ * sampling (the TypeScript loop around the ONNX denoiser), so that both read the same numbers.
+ *
+ * The schedule is the cosine one of Nichol & Dhariwal (2021), diffusers' `squaredcos_cap_v2`, which
+ * Diffusion Policy uses: alpha-bar(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2), betas capped at
+ * 0.999. Sampling is DDIM with eta = 0 (Song et al., 2021): deterministic once the starting noise
+ * is drawn, so an episode's key fixes every action.
+ */
+/** What the denoiser predicts (diffusers' `prediction_type`): the noise, or the clean chunk. */
+export type DiffusionPrediction = 'epsilon' | 'sample';
+
+export class NoiseSchedule {
+  /** alpha-bar at each training step t = 0 .. T - 1 (the share of signal left in x_t). */
+  readonly alphasCumprod: Float64Array;
+
+  constructor(readonly trainSteps: number) {
+    const s = 0.008;
+    const f = (t: number) => Math.cos((((t / trainSteps) + s) / (1 + s)) * (Math.PI / 2)) ** 2;
+    this.alphasCumprod = new Float64Array(trainSteps);
+    let product = 1;
+    for (let t = 0; t < trainSteps; t++) {
+      product *= 1 - Math.min(1 - f(t + 1) / f(t), 0.999);
+      this.alphasCumprod[t] = product;
+    }
+  }
+
+  /** The DDIM steps, noisiest first, evenly spaced from T - 1 down to 0 (diffusers' "leading" spacing, shifted to end at 0). */
+  inferenceTimesteps(steps: number): number[] {
+    const stride = this.trainSteps / steps;
+    return Array.from({ length: steps }, (_, i) => Math.floor((steps - 1 - i) * stride));
+  }
+
+  /**
+   * One DDIM update in place: from x_t and the model's output to x at `previous` (-1: the clean
+   * sample). With a predicted noise eps, x0 = (x_t - sqrt(1 - a_t) eps) / sqrt(a_t); with a
+   * predicted x0, eps = (x_t - sqrt(a_t) x0) / sqrt(1 - a_t). Then
+   * x_prev = sqrt(a_prev) x0 + sqrt(1 - a_prev) eps.
+   */
+  step(sample: Float32Array, output: ArrayLike<number>, t: number, previous: number, prediction: DiffusionPrediction): void {
+    const a = this.alphasCumprod[t];
+    const aPrev = previous >= 0 ? this.alphasCumprod[previous] : 1;
+    const sa = Math.sqrt(a);
+    const sb = Math.sqrt(1 - a);
+    const saPrev = Math.sqrt(aPrev);
+    const sbPrev = Math.sqrt(1 - aPrev);
+    for (let i = 0; i < sample.length; i++) {
+      const x0 = prediction === 'sample' ? output[i] : (sample[i] - sb * output[i]) / sa;
+      const eps = prediction === 'sample' ? (sample[i] - sa * output[i]) / sb : output[i];
+      sample[i] = saPrev * x0 + sbPrev * eps;
+    }
+  }
+}

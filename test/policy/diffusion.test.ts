@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPolicyManifest } from '../../src/config/index.js';
+import { Rng } from '../../src/core/index.js';
+import { NoiseSchedule } from '../../src/policy/index.js';
+import { tempDir } from '../cli/helpers.js';
+
+describe('NoiseSchedule (cosine schedule, DDIM with eta = 0)', () => {
+  const schedule = new NoiseSchedule(100);
+
+  it('loses signal monotonically from almost none to almost all', () => {
+    const a = schedule.alphasCumprod;
+    for (let t = 1; t < a.length; t++) expect(a[t]).toBeLessThan(a[t - 1]);
+    expect(a[0]).toBeGreaterThan(0.999);
+    expect(a[99]).toBeLessThan(1e-3);
+  });
+
+  it('spaces its inference steps evenly, noisiest first, ending at 0', () => {
+    expect(schedule.inferenceTimesteps(10)).toEqual([90, 80, 70, 60, 50, 40, 30, 20, 10, 0]);
+    expect(schedule.inferenceTimesteps(1)).toEqual([0]);
+  });
+
+  it.each(['epsilon', 'sample'] as const)('lands on the clean chunk when the model predicts it exactly (%s prediction)', (prediction) => {
+    const rng = new Rng('ddim');
+    const x0 = Float64Array.from({ length: 50 }, () => rng.normal());
+    const noise = Float64Array.from({ length: 50 }, () => rng.normal());
+    const steps = schedule.inferenceTimesteps(10);
+    // x_T as the forward process makes it; a perfect model then names x0 (or the noise) at every step.
+    const a = schedule.alphasCumprod[steps[0]];
+    const x = Float32Array.from(x0, (v, i) => Math.sqrt(a) * v + Math.sqrt(1 - a) * noise[i]);
+    for (let i = 0; i < steps.length; i++) {
+      const at = schedule.alphasCumprod[steps[i]];
+      const eps = Float64Array.from(x, (v, j) => (v - Math.sqrt(at) * x0[j]) / Math.sqrt(1 - at));
+      schedule.step(x, prediction === 'sample' ? x0 : eps, steps[i], steps[i + 1] ?? -1, prediction);
+    }
+    x.forEach((v, i) => expect(v).toBeCloseTo(x0[i], 3));
+  });
+});
+
+describe('the diffusion block of a policy manifest', () => {
+  const chunk = { name: 'sample', shape: [1, 10, 5] };
+  const base = {
+    name: 'den',
+    file: 'den.onnx',
+    encoder: 'encoder.json',
+    inputs: { 'observation.features': { name: 'features', shape: [1, 2484] }, 'observation.state': { name: 'proprio', shape: [1, 7] } },
+    output: { name: 'prediction', shape: [1, 10, 5] },
+    diffusion: { sample: chunk, timestep: { name: 'timestep', shape: [1] }, trainSteps: 100, inferenceSteps: 10 },
+    proprioNorm: { mean: [0, 0, 0, 0, 0, 0, 0], std: [1, 1, 1, 1, 1, 1, 1] },
+    actionNorm: { mean: [0, 0, 0, 0, 0], std: [1, 1, 1, 1, 1] },
+    chunkSize: 10,
+    controlHz: 10,
+    execution: { ensemble: false, queryEvery: 5 },
+  };
+  const load = (edit: (m: typeof base) => unknown) => {
+    const path = join(tempDir('manifest-'), 'den.json');
+    writeFileSync(path, JSON.stringify(edit(structuredClone(base))));
+    return () => loadPolicyManifest(path);
+  };
+
+  it('is read with its defaults: epsilon prediction, and the receding horizon as asked', () => {
+    const manifest = load((m) => m)();
+    expect(manifest.diffusion).toMatchObject({ trainSteps: 100, inferenceSteps: 10, prediction: 'epsilon' });
+    expect(manifest.execution).toMatchObject({ ensemble: false, queryEvery: 5 });
+  });
+
+  it.each([
+    ['a sample tensor that a role feeds too', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, sample: { name: 'features', shape: [1, 10, 5] } } }), /diffusion.sample: tensor "features" is fed by an observation role too/],
+    ['a sample of another chunk size', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, sample: { name: 'sample', shape: [1, 8, 5] } } }), /diffusion.sample: shape must be \[1, chunkSize = 10, 5\]/],
+    ['a timestep that is not [1]', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, timestep: { name: 'timestep', shape: [1, 1] } } }), /diffusion.timestep: shape must be \[1\]/],
+    ['more inference steps than training steps', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, inferenceSteps: 200 } }), /diffusion.inferenceSteps: 200 is more than trainSteps \(100\)/],
+    ['an unknown prediction type', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, prediction: 'v' } }), /diffusion.prediction/],
+  ])('refuses %s in one line naming the field', (_what, edit, message) => {
+    expect(load(edit)).toThrow(message);
+  });
+});
