@@ -6,10 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { learnedTrackerManifest, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE } from '../src/bench/index.js';
+import { learnedTrackerManifest, modelsDir, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE } from '../src/bench/index.js';
 import { environmentFacts, sceneRng, STREAMS, writeFileAtomic } from '../src/core/index.js';
 import { GraspEnv, loadTask } from '../src/env/index.js';
-import { ScriptedExpert } from '../src/policy/index.js';
+import ort from 'onnxruntime-node';
+import { loadPolicyManifest } from '../src/config/index.js';
+import { ChunkHead, DiffusionChunkHead, LEARNED_POLICIES, ScriptedExpert } from '../src/policy/index.js';
 import { cameraModelOf, cloneFrame, makeSceneCamera, objectSegmentId, SceneMirror, sensorView, SoftwareRenderer, type Frame } from '../src/render/index.js';
 import { conditionedFeatures, FeatureEncoder, IdsDetector, loadPerception, type Perception } from '../src/perception/index.js';
 import { Rng } from '../src/core/index.js';
@@ -220,6 +222,26 @@ async function episodeOverhead(policyName: string, episodes: number) {
   };
 }
 
+/**
+ * Each shipped head alone (the ONNX model, and for a diffusion policy its DDIM loop) on random
+ * inputs: ms per query, and per control step given how often its manifest queries it.
+ */
+async function headCost(name: string, queries: number) {
+  const manifestPath = join(modelsDir(), `${name}.json`);
+  const manifest = loadPolicyManifest(manifestPath);
+  const file = join(modelsDir(), manifest.file);
+  const head = manifest.diffusion ? await DiffusionChunkHead.load(manifest, file, manifestPath) : await ChunkHead.load(manifest, file, manifestPath);
+  const rng = new Rng('perf/heads');
+  head.reset(rng.stream(name));
+  const feeds = Object.fromEntries(Object.values(manifest.inputs).map(({ name: tensor, shape }) => [tensor, new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape)]));
+  await head.run(feeds); // warm-up
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < queries; i++) await head.run(feeds);
+  const msPerQuery = Number(process.hrtime.bigint() - start) / 1e6 / queries;
+  const sampler = manifest.diffusion ? `DDIM, ${manifest.diffusion.inferenceSteps} denoiser calls per query` : 'one call per query';
+  return { policy: name, sampler, msPerQuery: +msPerQuery.toFixed(3), queryEvery: manifest.execution.queryEvery, msPerControlStep: +(msPerQuery / manifest.execution.queryEvery).toFixed(3) };
+}
+
 /** Sweep throughput through the worker pool: the ci-smoke sweep, cut to a few keys per cell. */
 async function sweepRate(workers: number, episodes: number) {
   const sweep = await resolveSweep('scenes/sweeps/ci-smoke.json', { episodes });
@@ -239,9 +261,14 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   renderFramesPerSecond: async () => Object.fromEntries([6, 20].flatMap((n) => [128, 256].map((size) => [`${n}_objects_${size}px`, renderRate(n, size, size === 128 ? 4000 : 2000)]))),
   renderMemoryOver10kSteps: renderMemory,
   perception128px: perceptionCost,
+  heads: async () => {
+    const out = [];
+    for (const name of LEARNED_POLICIES) out.push(await headCost(name, 200));
+    return { note: 'one core; the head alone on random inputs (no rendering, no perception)', heads: out };
+  },
   episodeOverhead: async () => ({
     note: 'one core, cubes 3-6; wall time of whole episodes / time in their physics steps alone (goal <= 1.5); policyMsPerStep includes rendering the frames it reads and its perception (learned, the default)',
-    policies: [await episodeOverhead('expert', 50), await episodeOverhead('act', 20), await episodeOverhead('sam2grasp', 20)],
+    policies: [await episodeOverhead('expert', 50), await episodeOverhead('act', 20), await episodeOverhead('sam2grasp', 20), await episodeOverhead('dp', 20)],
   }),
   sweep: async () => {
     const [one, two] = [await sweepRate(1, 8), await sweepRate(2, 8)];

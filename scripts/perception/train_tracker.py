@@ -38,7 +38,8 @@ def upsampled(logits, size):
 def losses(model, frames, boxes, masks, fg, teacher_share=0.0, generator=None):
     teacher = None
     if teacher_share > 0:
-        teacher = (masks.unsqueeze(2), torch.rand(masks.shape[:2], generator=generator) < teacher_share)
+        half = F.avg_pool2d(masks.flatten(0, 1).unsqueeze(1), 2).view(masks.shape[0], masks.shape[1], 1, masks.shape[2] // 2, masks.shape[3] // 2)
+        teacher = (half, torch.rand(masks.shape[:2], generator=generator) < teacher_share)
     pred, fg_pred = model(frames, boxes, teacher)
     size = masks.shape[-1]
     pred, fg_pred = upsampled(pred, size), upsampled(fg_pred, size)

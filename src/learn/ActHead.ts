@@ -163,7 +163,7 @@ export function proprioMask(config: Pick<HeadConfig, 'proprioIgnored'>): tf.Tens
 }
 
 /** Over a flattened chunk: 1 where the ReLU layer predicts the action field, 0 elsewhere. */
-export function directMask(config: HeadConfig): tf.Tensor1D {
+export function directMask(config: Pick<HeadConfig, 'chunk' | 'directActions'>): tf.Tensor1D {
   return tf.tensor1d(Array.from({ length: config.chunk }, () => ACTION_FIELDS.map((field) => (config.directActions.includes(field) ? 1 : 0))).flat());
 }
 

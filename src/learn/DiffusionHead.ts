@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ACTION_FIELDS, PROPRIO_FIELDS } from '../config/index.js';
 import { Rng } from '../core/index.js';
 import type { DiffusionPrediction } from '../policy/index.js';
-import { DEFAULT_HEAD, proprioMask, type HeadConfig, type HeadParams } from './ActHead.js';
+import { DEFAULT_HEAD, directMask, proprioMask, type HeadConfig, type HeadParams } from './ActHead.js';
 
 /**
  * Sizes of the diffusion head (Diffusion Policy's denoiser, as an MLP): the observation (the grid
@@ -15,6 +15,10 @@ export interface DiffusionConfig extends Pick<HeadConfig, 'grid' | 'tokenLength'
   hidden: number;
   /** Residual layers after the first. */
   layers: number;
+  /** Hidden units of the ReLU layer beside the linear skip from tokens and proprio to the chunk (0: the skip alone). */
+  directHidden: number;
+  /** Action fields the ReLU layer adds to. */
+  directActions: HeadConfig['directActions'];
   /** Length of the sinusoidal step embedding (even). */
   stepEmbedding: number;
   /** T: diffusion steps of training (the cosine schedule's length). */
@@ -33,6 +37,11 @@ export const DEFAULT_DIFFUSION: Omit<DiffusionConfig, 'tokenLength'> = {
   proprioIgnored: DEFAULT_HEAD.proprioIgnored,
   hidden: 256,
   layers: 2,
+  // As in the ACT heads: where the objects are is nearly linear in the mask tokens, and a path
+  // straight from them to the chunk need not squeeze through the denoiser's layers (without it,
+  // the denoiser's clean-chunk guess from pure noise reached a lone cube in 28 % of 50 episodes).
+  directHidden: DEFAULT_HEAD.directHidden,
+  directActions: DEFAULT_HEAD.directActions,
   stepEmbedding: 32,
   // Diffusion Policy trains with 100 steps and samples with DDIM in 10 or fewer.
   trainSteps: 100,
@@ -65,6 +74,12 @@ export function initDiffusion(config: DiffusionConfig, seed: string): HeadParams
   dense('in', h + config.stepEmbedding + chunk, h);
   for (let i = 0; i < config.layers; i++) dense(`res${i}`, h, h);
   dense('out', h, chunk);
+  const direct = 2 * config.tokenLength + config.proprioLength;
+  dense('skip', direct, chunk);
+  if (config.directHidden > 0) {
+    dense('direct.hidden', direct, config.directHidden);
+    dense('direct.out', config.directHidden, chunk);
+  }
   return p;
 }
 
@@ -95,5 +110,8 @@ export function diffusionForward(p: HeadParams, config: DiffusionConfig, feature
   const flat = tf.reshape(sample, [b, config.chunk * config.actionLength]);
   let h = tf.relu(linear(p, 'in', tf.concat([observation, embedding, flat], 1) as tf.Tensor2D));
   for (let i = 0; i < config.layers; i++) h = tf.add(h, tf.relu(linear(p, `res${i}`, h)));
-  return tf.reshape(linear(p, 'out', h), [b, config.chunk, config.actionLength]) as tf.Tensor3D;
+  const directInput = tf.concat([tokens, proprio], 1) as tf.Tensor2D;
+  let out = tf.add(linear(p, 'out', h), linear(p, 'skip', directInput));
+  if (config.directHidden > 0) out = tf.add(out, tf.mul(linear(p, 'direct.out', tf.relu(linear(p, 'direct.hidden', directInput))), directMask(config)));
+  return tf.reshape(out, [b, config.chunk, config.actionLength]) as tf.Tensor3D;
 }

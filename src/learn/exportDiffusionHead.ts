@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import ort from 'onnxruntime-node';
 import { Rng } from '../core/index.js';
 import { DETERMINISTIC_SESSION, OnnxGraphBuilder } from '../perception/index.js';
-import { proprioMask } from './ActHead.js';
+import { directMask, proprioMask } from './ActHead.js';
 import { diffusionForward, stepFrequencies, type DiffusionConfig } from './DiffusionHead.js';
 import type { FeatureNorm } from './exportHead.js';
 import type { HeadParams } from './ActHead.js';
@@ -37,12 +37,16 @@ export function buildDiffusionOnnx(params: HeadParams, config: DiffusionConfig, 
 
   const grid = reshape(slice(0, gridLength), [1, c, rows / s, s, cols / s, s], 'grid');
   const pooled = reshape(g.node('ReduceMean', [grid], { axes: [3, 5], keepdims: 0 }), [1, c * (rows / s) * (cols / s)], 'pooled');
-  const observation = g.node('Relu', [linear('obs', g.node('Concat', [pooled, slice(gridLength, featureLength), proprio], { axis: 1 }))]);
+  const tokens = slice(gridLength, featureLength);
+  const observation = g.node('Relu', [linear('obs', g.node('Concat', [pooled, tokens, proprio], { axis: 1 }))]);
   const angles = g.node('MatMul', [reshape(timestep, [1, 1], 'step'), g.weight('step.frequencies', [1, config.stepEmbedding / 2], stepFrequencies(config))]);
   const embedding = g.node('Concat', [g.node('Sin', [angles]), g.node('Cos', [angles])], { axis: 1 });
   let h = g.node('Relu', [linear('in', g.node('Concat', [observation, embedding, reshape(sample, [1, chunk], 'sample')], { axis: 1 }))]);
   for (let i = 0; i < config.layers; i++) h = g.node('Add', [h, g.node('Relu', [linear(`res${i}`, h)])]);
-  g.node('Reshape', [linear('out', h), g.ints('shape.prediction', [1, config.chunk, config.actionLength])], {}, [T.prediction]);
+  const directInput = g.node('Concat', [tokens, proprio], { axis: 1 });
+  let out = g.node('Add', [linear('out', h), linear('skip', directInput)]);
+  if (config.directHidden > 0) out = g.node('Add', [out, g.node('Mul', [linear('direct.out', g.node('Relu', [linear('direct.hidden', directInput)])), g.weight('direct.mask', [chunk], directMask(config).dataSync())])]);
+  g.node('Reshape', [out, g.ints('shape.prediction', [1, config.chunk, config.actionLength])], {}, [T.prediction]);
   g.output(T.prediction, [1, config.chunk, config.actionLength]);
   return g.build();
 }

@@ -6,3 +6,5 @@ export { TemporalEnsembler } from './TemporalEnsembler.js';
 export { EnsembledPolicy, type ExecutionOptions } from './EnsembledPolicy.js';
 export { OnnxChunkPolicy } from './onnx/OnnxChunkPolicy.js';
 export { NoiseSchedule, type DiffusionPrediction } from './onnx/NoiseSchedule.js';
+export { ChunkHead } from './onnx/ChunkHead.js';
+export { DiffusionChunkHead } from './onnx/DiffusionChunkHead.js';

@@ -1,10 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { modelsDir } from '../../src/bench/index.js';
 import { loadPolicyManifest } from '../../src/config/index.js';
 import { Rng } from '../../src/core/index.js';
-import { NoiseSchedule } from '../../src/policy/index.js';
-import { tempDir } from '../cli/helpers.js';
+import { DiffusionChunkHead, NoiseSchedule } from '../../src/policy/index.js';
+import { sam2grasp, tempDir } from '../cli/helpers.js';
 
 describe('NoiseSchedule (cosine schedule, DDIM with eta = 0)', () => {
   const schedule = new NoiseSchedule(100);
@@ -16,9 +18,9 @@ describe('NoiseSchedule (cosine schedule, DDIM with eta = 0)', () => {
     expect(a[99]).toBeLessThan(1e-3);
   });
 
-  it('spaces its inference steps evenly, noisiest first, ending at 0', () => {
-    expect(schedule.inferenceTimesteps(10)).toEqual([90, 80, 70, 60, 50, 40, 30, 20, 10, 0]);
-    expect(schedule.inferenceTimesteps(1)).toEqual([0]);
+  it('spaces its inference steps evenly, noisiest first, starting from pure noise', () => {
+    expect(schedule.inferenceTimesteps(10)).toEqual([99, 89, 79, 69, 59, 49, 39, 29, 19, 9]);
+    expect(schedule.inferenceTimesteps(1)).toEqual([99]);
   });
 
   it.each(['epsilon', 'sample'] as const)('lands on the clean chunk when the model predicts it exactly (%s prediction)', (prediction) => {
@@ -73,5 +75,37 @@ describe('the diffusion block of a policy manifest', () => {
     ['an unknown prediction type', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, prediction: 'v' } }), /diffusion.prediction/],
   ])('refuses %s in one line naming the field', (_what, edit, message) => {
     expect(load(edit)).toThrow(message);
+  });
+});
+
+describe('the shipped diffusion policies sample deterministically from the episode key', () => {
+  const dir = tempDir('dp-workers-');
+  const run = (workers: string) => {
+    const out = join(dir, workers);
+    const result = sam2grasp(['eval', '--task', 'cubes', '--objects', '3-6', '--policy', 'dp', '--episodes', '4', '--workers', workers, '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    return readFileSync(join(out, 'episodes.csv'));
+  };
+
+  it('gives the same bytes with 1 and 2 workers', () => {
+    expect(run('1').equals(run('2'))).toBe(true);
+  });
+
+  it('draws its noise from the stream it is given: the same stream, the same chunk; another, another', async () => {
+    const manifestPath = join(modelsDir(), 'dp.json');
+    const manifest = loadPolicyManifest(manifestPath);
+    const head = await DiffusionChunkHead.load(manifest, join(modelsDir(), manifest.file), manifestPath);
+    const rng = new Rng('feeds');
+    const feeds = Object.fromEntries(
+      Object.values(manifest.inputs).map(({ name, shape }) => [name, new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape)]),
+    );
+    const chunk = async (seed: string) => {
+      head.reset(new Rng(seed));
+      return (await head.run(feeds)).map((a) => [a.x, a.y, a.z, a.yaw, a.gripper]).flat();
+    };
+    const first = await chunk('episode-a');
+    expect(await chunk('episode-a')).toEqual(first);
+    expect(await chunk('episode-b')).not.toEqual(first);
+    expect(first.every(Number.isFinite)).toBe(true);
   });
 });

@@ -40,7 +40,7 @@ def export_modules(model, out_dir, memory_frames):
         pix_feat, hr0, hr1, _ = model.image_encoder(image)
         coords = torch.tensor([[[10.0, 10.0], [40.0, 40.0]]])
         labels = torch.tensor([[2.0, 3.0]])
-        mask_input = torch.full((1, 1, s, s), -10.0)
+        mask_input = torch.full((1, 1, s // 2, s // 2), -10.0)
         pred, for_mem, pointer = model.mask_decoder(coords, labels, pix_feat, hr0, hr1, mask_input)
         mem = model.memory_encoder(for_mem, pix_feat)
     bank = 3
@@ -77,13 +77,13 @@ def export_modules(model, out_dir, memory_frames):
             'file': 'mask_decoder.onnx',
             'inputs': {'pointCoords': _tensor('point_coords', [1, 2, 2]), 'pointLabels': _tensor('point_labels', [1, 2]),
                        'imageEmbed': _tensor('image_embed', feat), 'highRes0': _tensor('high_res_0', [1, HIGH_RES_0, s // 2, s // 2]),
-                       'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'maskInput': _tensor('mask_input', [1, 1, s, s])},
-            'outputs': {'predMask': _tensor("pred_mask", [1, 1, s, s]), 'maskForMem': _tensor('mask_for_mem', [1, 1, s, s]),
+                       'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'maskInput': _tensor('mask_input', [1, 1, s // 2, s // 2])},
+            'outputs': {'predMask': _tensor("pred_mask", [1, 1, s // 2, s // 2]), 'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]),
                         'objectPointer': _tensor('object_pointer', [1, POINTER])},
         },
         'memoryEncoder': {
             'file': 'memory_encoder.onnx',
-            'inputs': {'maskForMem': _tensor('mask_for_mem', [1, 1, s, s]), 'pixFeat': _tensor('pix_feat', feat)},
+            'inputs': {'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]), 'pixFeat': _tensor('pix_feat', feat)},
             'outputs': {'maskmemFeatures': _tensor('maskmem_features', [1, MEMORY, g, g])},
         },
     }

@@ -1,11 +1,7 @@
 """The mask decoder with its prompt encoder: on the prompt frame a box (two corner points with
 SAM2's labels 2 and 3) is drawn as a soft rectangle beside the embedding; on later frames the
 points are padding (label -1), and the memory-conditioned embedding and a dense mask prompt (SAM's
-`mask_input`: the previous frame's mask logits; "nothing" on the prompt frame) say which object.
-
-Unlike SAM2's (a quarter of its 1024-pixel frame), the masks come out at the frame's own resolution:
-our objects are 6 to 12 pixels across, and a mask at half resolution cost a third of their IoU at
-the edges. The last stage predicts 2 x 2 sub-pixels per half-resolution pixel (a pixel shuffle)."""
+`mask_input`: the previous frame's mask logits; zeros on the prompt frame) say which object."""
 import torch
 from torch import nn
 
@@ -14,10 +10,6 @@ from .layers import SeparableBlock, conv_bn, upsample
 
 POINTER = 32
 HIDDEN = 32
-HIGH = 16
-# Objects cover about 1 % of the frame: starting from "mostly background" spares the first hundreds
-# of steps that a zero bias spends learning it.
-BACKGROUND_LOGIT = -3.0
 
 
 def box_map(point_coords, point_labels, size, image_size):
@@ -37,32 +29,33 @@ def box_map(point_coords, point_labels, size, image_size):
 
 class MaskDecoder(nn.Module):
     """(point_coords [B, 2, 2] in pixels of S, point_labels [B, 2], image_embed [B, 48, S/8, S/8],
-    high_res_0 [B, 16, S/2, S/2], high_res_1 [B, 32, S/4, S/4], mask_input [B, 1, S, S]) ->
-    pred_mask [B, 1, S, S] (logits), mask_for_mem [B, 1, S, S] (probabilities), object_pointer [B, 32]."""
+    high_res_0 [B, 16, S/2, S/2], high_res_1 [B, 32, S/4, S/4], mask_input [B, 1, S/2, S/2]) ->
+    pred_mask [B, 1, S/2, S/2] (logits; upsampled bilinearly to the frame by the caller, as SAM2's
+    are), mask_for_mem [B, 1, S/2, S/2] (probabilities), object_pointer [B, 32]."""
 
     def __init__(self, image_size):
         super().__init__()
         self.image_size = image_size
         self.low = nn.Sequential(conv_bn(EMBED + 2, HIDDEN), SeparableBlock(HIDDEN))
         self.up1 = nn.Conv2d(HIDDEN, 16, 1)
-        self.skip1 = nn.Conv2d(HIGH_RES_1 + 2, 16, 1)
+        self.skip1 = nn.Conv2d(HIGH_RES_1, 16, 1)
         self.mid = nn.Sequential(nn.BatchNorm2d(16), nn.ReLU(), SeparableBlock(16))
-        self.up0 = nn.Conv2d(16, HIGH, 1)
-        self.skip0 = nn.Conv2d(HIGH_RES_0 + 2, HIGH, 1)
-        self.high = nn.Sequential(nn.BatchNorm2d(HIGH), nn.ReLU(), SeparableBlock(HIGH), SeparableBlock(HIGH))
-        self.sub_pixels = nn.Conv2d(HIGH, 4, 1)
-        nn.init.constant_(self.sub_pixels.bias, BACKGROUND_LOGIT)
+        self.up0 = nn.Conv2d(16, 8, 1)
+        self.skip0 = nn.Conv2d(HIGH_RES_0 + 2, 8, 1)
+        self.high = nn.Sequential(nn.BatchNorm2d(8), nn.ReLU(), SeparableBlock(8))
+        self.logits = nn.Conv2d(8, 1, 1)
         self.pointer = nn.Linear(HIDDEN, POINTER)
 
     def forward(self, point_coords, point_labels, image_embed, high_res_0, high_res_1, mask_input):
         s = self.image_size
-        prior = nn.functional.avg_pool2d(torch.sigmoid(mask_input), 2)
-        low = self.low(torch.cat([image_embed, box_map(point_coords, point_labels, s // 8, s), nn.functional.avg_pool2d(prior, 4)], 1))
+        prior = torch.sigmoid(mask_input)
+        prior_low = nn.functional.avg_pool2d(prior, 4)
+        low = self.low(torch.cat([image_embed, box_map(point_coords, point_labels, s // 8, s), prior_low], 1))
         # 1x1 projections before upsampling: the same maps, computed on 4 times fewer pixels.
-        mid = self.mid(upsample(self.up1(low), 2) + self.skip1(torch.cat([high_res_1, box_map(point_coords, point_labels, s // 4, s), nn.functional.avg_pool2d(prior, 2)], 1)))
+        mid = self.mid(upsample(self.up1(low), 2) + self.skip1(high_res_1))
         high = self.high(upsample(self.up0(mid), 2) + self.skip0(torch.cat([high_res_0, box_map(point_coords, point_labels, s // 2, s), prior], 1)))
-        pred_mask = nn.functional.pixel_shuffle(self.sub_pixels(high), 2)
+        pred_mask = self.logits(high)
         mask_for_mem = torch.sigmoid(pred_mask)
-        weights = nn.functional.avg_pool2d(mask_for_mem, 8)
+        weights = nn.functional.avg_pool2d(mask_for_mem, 4)
         pooled = (low * weights).sum((2, 3)) / (weights.sum((2, 3)) + 1e-3)
         return pred_mask, mask_for_mem, self.pointer(pooled)

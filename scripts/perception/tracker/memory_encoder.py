@@ -9,11 +9,11 @@ MEMORY = 32
 
 
 class MemoryEncoder(nn.Module):
-    """(mask_for_mem [B, 1, S, S], pix_feat [B, 48, S/8, S/8]) -> maskmem_features [B, 32, S/8, S/8]."""
+    """(mask_for_mem [B, 1, S/2, S/2], pix_feat [B, 48, S/8, S/8]) -> maskmem_features [B, 32, S/8, S/8]."""
 
     def __init__(self):
         super().__init__()
-        self.mask = nn.Sequential(nn.AvgPool2d(2), conv_bn(1, 8, stride=2), conv_bn(8, 16, stride=2))
+        self.mask = nn.Sequential(conv_bn(1, 8, stride=2), conv_bn(8, 16, stride=2))
         self.mask_out = nn.Conv2d(16, MEMORY, 1)
         self.feat = nn.Conv2d(EMBED, MEMORY, 1)
         self.fuse = conv_bn(MEMORY, MEMORY)

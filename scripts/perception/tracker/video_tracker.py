@@ -29,8 +29,8 @@ class VideoTracker(nn.Module):
 
     def forward(self, clip, box, teacher=None):
         """clip [B, T, 3, S, S] (normalised), box [B, 4] (x0, y0, x1, y1 in pixels of S) ->
-        mask logits [B, T, 1, S, S], foreground logits [B, T, 1, S/2, S/2]. `teacher`
-        ([B, T, 1, S, S] true masks and [B, T] flags), in training only, puts the true mask
+        mask logits [B, T, 1, S/2, S/2], foreground logits [B, T, 1, S/2, S/2]. `teacher`
+        ([B, T, 1, S/2, S/2] true masks and [B, T] flags), in training only, puts the true mask
         instead of the prediction into the memory of the flagged frames (teacher forcing): early
         in training the predictions are noise, and a memory of noise teaches the memory path
         nothing. The teacher's mask also stands in for the previous prediction as the next frame's
@@ -41,7 +41,7 @@ class VideoTracker(nn.Module):
         padding = torch.full((b, 2), PADDING)
         masks, foregrounds = [], []
         prompt_mem, recent = None, []
-        previous = torch.full((b, 1, self.image_size, self.image_size), NO_MASK)
+        previous = torch.full((b, 1, self.image_size // 2, self.image_size // 2), NO_MASK)
         for i in range(t):
             pix_feat, hr0, hr1, foreground = self.image_encoder(clip[:, i])
             if i == 0:

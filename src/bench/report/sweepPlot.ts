@@ -6,40 +6,47 @@ import { columnAxis, type TableSection } from './sweepTables.js';
 
 /**
  * `plot.svg`: success (%) against the column axis (occlusion level or object count), one line per
- * method with its Wilson 95 % interval as bars, one panel per table section. Drawn by Vega-Lite
- * headlessly (no canvas, no browser), so the same results give the same SVG.
+ * method: on the target (solid, with its Wilson 95 % interval as bars) and on any object (dashed:
+ * a policy that grasps something, not what it was asked for), and the chance line (grey: grasping
+ * a random candidate perfectly), one panel per table section. Drawn by Vega-Lite headlessly (no
+ * canvas, no browser), so the same results give the same SVG.
  */
 export async function sweepPlot(spec: SweepSpec, sections: readonly TableSection[], summary: readonly SummaryRow[]): Promise<string> {
   const axis = columnAxis(spec);
+  const xOf = (r: SummaryRow) => (axis === 'occlusion' ? Number(r.occlusion) : r.objects);
   const values = sections.flatMap((section) =>
     summary
       .filter((r) => section.match(r))
-      .map((r) => ({
-        panel: section.title,
-        method: r.policy,
-        x: axis === 'occlusion' ? Number(r.occlusion) : r.objects,
-        success: 100 * r.rate,
-        lo: 100 * r.ci_lo,
-        hi: 100 * r.ci_hi,
-      })),
+      .flatMap((r) => [
+        { panel: section.title, method: r.policy, measure: 'target', x: xOf(r), success: 100 * r.rate, lo: 100 * r.ci_lo, hi: 100 * r.ci_hi },
+        { panel: section.title, method: r.policy, measure: 'any object', x: xOf(r), success: 100 * r.rate_any },
+      ]),
   );
+  // Every policy met the same keys: one chance value per panel and column.
+  const chance = new Map<string, { panel: string; x: number | string; chance: number }>();
+  for (const section of sections) {
+    for (const r of summary.filter((row) => section.match(row) && !Number.isNaN(row.chance))) chance.set(`${section.title}|${xOf(r)}`, { panel: section.title, x: xOf(r), chance: 100 * r.chance });
+  }
   const x =
     axis === 'occlusion'
       ? { field: 'x', type: 'quantitative' as const, title: 'occlusion p (share of frames lost)' }
       : { field: 'x', type: 'ordinal' as const, title: 'objects in the bin', sort: spec.objects.map((o) => (o.min === o.max ? `${o.min}` : `${o.min}-${o.max}`)) };
   const color = { field: 'method', type: 'nominal' as const, sort: spec.policies, title: 'method' };
+  const y = { field: 'success', type: 'quantitative' as const, title: 'success (%)', scale: { domain: [0, 100] } };
+  const dash = { field: 'measure', type: 'nominal' as const, sort: ['target', 'any object'], title: 'grasped' };
   const layered: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `${spec.id}: success on the target, % (Wilson 95 % intervals, n = ${spec.episodes} per point)`,
-    data: { values },
+    data: { values: [...values, ...[...chance.values()].map((c) => ({ ...c, method: 'chance', measure: 'chance' }))] },
     facet: { field: 'panel', type: 'nominal', title: null, sort: sections.map((s) => s.title) },
     columns: 2,
     spec: {
       width: 320,
       height: 220,
       layer: [
-        { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'success', type: 'quantitative', title: 'success (%)', scale: { domain: [0, 100] } }, color } },
-        { mark: { type: 'errorbar', ticks: true }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'success (%)' }, y2: { field: 'hi' }, color } },
+        { transform: [{ filter: "datum.measure !== 'chance'" }], mark: { type: 'line', point: true }, encoding: { x, y, color, strokeDash: dash } },
+        { transform: [{ filter: "datum.measure === 'target'" }], mark: { type: 'errorbar', ticks: true }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'success (%)' }, y2: { field: 'hi' }, color } },
+        { transform: [{ filter: "datum.measure === 'chance'" }], mark: { type: 'line', color: '#888', strokeDash: [2, 2] }, encoding: { x, y: { field: 'chance', type: 'quantitative', title: 'success (%)' } } },
       ],
     },
   };

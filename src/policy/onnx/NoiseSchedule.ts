@@ -25,10 +25,14 @@ export class NoiseSchedule {
     }
   }
 
-  /** The DDIM steps, noisiest first, evenly spaced from T - 1 down to 0 (diffusers' "leading" spacing, shifted to end at 0). */
+  /**
+   * The DDIM steps, noisiest first, evenly spaced down from T - 1 (diffusers' "trailing" spacing):
+   * the first step then starts where the noise it is given is pure, which "leading" spacing
+   * (ending at 0, starting below T - 1) does not (Lin et al., 2024).
+   */
   inferenceTimesteps(steps: number): number[] {
     const stride = this.trainSteps / steps;
-    return Array.from({ length: steps }, (_, i) => Math.floor((steps - 1 - i) * stride));
+    return Array.from({ length: steps }, (_, i) => Math.round(this.trainSteps - i * stride) - 1);
   }
 
   /**
