@@ -4,19 +4,20 @@ import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, shipDiffusionHead, shipHead, trainDiffusionHead, trainHead, type TrainedHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
 import { conditionedLength, DEFAULT_TRACKER, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
 import { LEARNED_POLICIES } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
 
-export const summary = 'reproduce the four learned heads: collect, cache, train, export (npm run train)';
+export const summary = 'reproduce the learned heads: collect, cache, train, export (npm run train)';
 
 export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--tracker T] [--seed SEED] [--work DIR] [--out DIR]
 
 Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
-ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker)
-on the same demonstrations with the same budget, exports each to ONNX after a parity check, and
-writes <name>.onnx, <name>.json and training-<name>.json.
+ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker),
+and the Diffusion Policy heads dp (none) and dp-prompted (tracker), on the same demonstrations
+with the same budget, exports each to ONNX after a parity check, and writes <name>.onnx,
+<name>.json and training-<name>.json.
 
   --task    task, or tasks separated by commas: the demonstrations are split evenly over
             them (default: cubes,lookalike,nudge,pile,packed, as the shipped heads)
@@ -24,7 +25,7 @@ writes <name>.onnx, <name>.json and training-<name>.json.
   --objects object count or range of the demonstrations (default: 1 to the task's most)
   --single  share of demonstrations with a single object (default: ${DEFAULT_SINGLE_SHARE})
   --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
-  --only    comma-separated heads to train (default: all four)
+  --only    comma-separated heads to train (default: all six)
   --loss    l1 (ACT, default) or mse (the paper's Eq. 1)
   --seed    names the heads' initialisation, data order and validation split (default: ${DEFAULT_TRAINING.seed})
   --start-spread  half-width (m) of the square above the bin where demos start (default: ${DEFAULT_START_SPREAD})
@@ -114,19 +115,9 @@ export async function run(argv: string[]): Promise<number> {
       onBatch: (epoch, _step, total, epochLoss) => bar.step(total, `epoch ${epoch}/${epochs}, loss ${epochLoss.toFixed(4)}, validation ${validation}`),
       onEpoch: (_epoch, _train, v) => void (validation = v.toFixed(4)),
     };
-    let head: TrainedHead<unknown>;
-    let parity: number;
-    if (spec.diffusion) {
-      const trained = await trainDiffusionHead(options);
-      bar.stop();
-      parity = await shipDiffusionHead(trained, name, spec.conditioning, out, encoder);
-      head = trained;
-    } else {
-      const trained = await trainHead(options);
-      bar.stop();
-      parity = await shipHead(trained, name, spec.conditioning, out, encoder);
-      head = trained;
-    }
+    const head = spec.diffusion ? await trainDiffusionHead(options) : await trainHead(options);
+    bar.stop();
+    const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {
       policy: name,
       conditioning: spec.conditioning,

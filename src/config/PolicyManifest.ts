@@ -86,6 +86,8 @@ export const PolicyManifestSchema = z.strictObject({
       inferenceSteps: z.number().int().min(1).max(1000),
       /** What the output is (diffusers' prediction_type): the noise, or the clean normalised chunk. */
       prediction: z.enum(['epsilon', 'sample']).default('epsilon'),
+      /** Clip the predicted clean chunk to [-clipSample, clipSample] (normalised units) at every step; absent: no clipping. */
+      clipSample: z.number().positive().optional(),
     })
     .optional(),
   execution: z

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACTION_FIELDS, PROPRIO_FIELDS } from '../config/index.js';
 import { Rng } from '../core/index.js';
+import type { DiffusionPrediction } from '../policy/index.js';
 
 type ActionField = (typeof ACTION_FIELDS)[number];
 type ProprioField = (typeof PROPRIO_FIELDS)[number];
@@ -25,6 +26,25 @@ export interface HeadConfig {
   directActions: ActionField[];
   /** Proprio fields the head does not see: zeroed on the way in. */
   proprioIgnored: ProprioField[];
+  /**
+   * Null for a regression head. For a denoiser (Diffusion Policy, with ACT's transformer as its
+   * network, as Diffusion Policy's transformer variant is): each of the chunk's K queries also
+   * reads its noisy action, and all read the diffusion step's sinusoidal embedding; the head then
+   * predicts the clean chunk (or the noise) instead of the chunk.
+   */
+  denoiser: DenoiserConfig | null;
+}
+
+export interface DenoiserConfig {
+  /** Length of the sinusoidal step embedding (even). */
+  stepEmbedding: number;
+  /** T: diffusion steps of training (the cosine schedule's length). */
+  trainSteps: number;
+  /** DDIM steps per chunk at test time. */
+  inferenceSteps: number;
+  prediction: DiffusionPrediction;
+  /** The sampler clips the predicted clean chunk to [-clipSample, clipSample] (normalised units). */
+  clipSample: number;
 }
 
 export const DEFAULT_HEAD: Omit<HeadConfig, 'cvae'> = {
@@ -47,7 +67,14 @@ export const DEFAULT_HEAD: Omit<HeadConfig, 'cvae'> = {
   // copycat problem of behaviour cloning), and one premature twitch then closes the hand on air.
   // The fingers' opening and force still tell it whether the hand has closed.
   proprioIgnored: ['gripper'],
+  denoiser: null,
 };
+
+/** The frequencies of the step embedding: exp(-ln(10000) i / (n/2)), i = 0 .. n/2 - 1 (the transformer's). */
+export function stepFrequencies(length: number): Float32Array {
+  const half = length / 2;
+  return Float32Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
+}
 
 /** The trainable tensors, by name; the ONNX export reads them by the same names. */
 export type HeadParams = Record<string, tf.Variable>;
@@ -91,6 +118,10 @@ export function initHead(config: HeadConfig, seed: string): HeadParams {
   dense('dec.ff1', d, config.ffn);
   dense('dec.ff2', config.ffn, d);
   table('queries', config.chunk);
+  if (config.denoiser) {
+    dense('noisy', config.actionLength, d);
+    dense('step', config.denoiser.stepEmbedding, d);
+  }
   dense('action', d, config.actionLength);
   dense('skip', 2 * config.tokenLength + config.proprioLength, config.chunk * config.actionLength);
   if (config.directHidden > 0) {
@@ -123,11 +154,18 @@ const attention = (p: HeadParams, name: string, queries: tf.Tensor, memory: tf.T
 
 const feedForward = (p: HeadParams, name: string, x: tf.Tensor) => linear(p, `${name}.ff2`, tf.relu(linear(p, `${name}.ff1`, x)));
 
+/** A denoiser's further inputs: the noisy normalised chunk [B, K, A] and the diffusion step [B]. */
+export interface NoisyChunk {
+  sample: tf.Tensor3D;
+  step: tf.Tensor1D;
+}
+
 /**
  * The forward pass: normalised features [B, F] and proprio [B, P] (and, for the CVAE, a style
- * z [B, L]; zeros at test time) to normalised action chunks [B, K, A].
+ * z [B, L]; zeros at test time; for a denoiser, the noisy chunk) to normalised action chunks
+ * [B, K, A] (a denoiser's prediction: the clean chunk, or the noise).
  */
-export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tensor2D, rawProprio: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor3D {
+export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tensor2D, rawProprio: tf.Tensor2D, z?: tf.Tensor2D, noisy?: NoisyChunk): tf.Tensor3D {
   const [c, rows, cols] = config.grid;
   const proprio = config.proprioIgnored.length ? tf.mul(rawProprio, proprioMask(config)) : rawProprio;
   const b = features.shape[0];
@@ -146,7 +184,7 @@ export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tens
   const x = tf.concat(parts, 1);
   const h1 = tf.add(x, attention(p, 'enc', layerNorm(p, 'enc.ln1', x), layerNorm(p, 'enc.ln1', x), d));
   const h = tf.add(h1, feedForward(p, 'enc', layerNorm(p, 'enc.ln2', h1)));
-  const queries = tf.tile(tf.reshape(p.queries, [1, config.chunk, d]), [b, 1, 1]);
+  const queries = config.denoiser ? noisyQueries(p, config, config.denoiser, b, noisy) : tf.tile(tf.reshape(p.queries, [1, config.chunk, d]), [b, 1, 1]);
   const y1 = tf.add(queries, attention(p, 'dec', layerNorm(p, 'dec.ln1', queries), layerNorm(p, 'dec.ln2', h), d));
   const y = tf.add(y1, feedForward(p, 'dec', layerNorm(p, 'dec.ln3', y1)));
   // A linear path from the mask tokens' and proprio's inputs straight to the chunk: what is nearly
@@ -157,13 +195,22 @@ export function headForward(p: HeadParams, config: HeadConfig, features: tf.Tens
   return tf.add(linear(p, 'action', layerNorm(p, 'dec.lnOut', y)), direct) as tf.Tensor3D;
 }
 
+/** A denoiser's queries: the learned ones, plus each step's noisy action and the diffusion step, embedded. */
+function noisyQueries(p: HeadParams, config: HeadConfig, denoiser: DenoiserConfig, b: number, noisy?: NoisyChunk): tf.Tensor {
+  if (!noisy) throw new Error('a denoiser head needs the noisy chunk and its step');
+  const d = config.dModel;
+  const angles = tf.matMul(tf.reshape(noisy.step, [b, 1]), tf.tensor2d(stepFrequencies(denoiser.stepEmbedding), [1, denoiser.stepEmbedding / 2]));
+  const step = tf.reshape(linear(p, 'step', tf.concat([tf.sin(angles), tf.cos(angles)], 1)), [b, 1, d]);
+  return tf.add(tf.add(tf.reshape(p.queries, [1, config.chunk, d]), linear(p, 'noisy', noisy.sample)), step);
+}
+
 /** 1 for each proprio field the head sees, 0 for the ignored ones. */
-export function proprioMask(config: Pick<HeadConfig, 'proprioIgnored'>): tf.Tensor1D {
+export function proprioMask(config: HeadConfig): tf.Tensor1D {
   return tf.tensor1d(PROPRIO_FIELDS.map((field) => (config.proprioIgnored.includes(field) ? 0 : 1)));
 }
 
 /** Over a flattened chunk: 1 where the ReLU layer predicts the action field, 0 elsewhere. */
-export function directMask(config: Pick<HeadConfig, 'chunk' | 'directActions'>): tf.Tensor1D {
+export function directMask(config: HeadConfig): tf.Tensor1D {
   return tf.tensor1d(Array.from({ length: config.chunk }, () => ACTION_FIELDS.map((field) => (config.directActions.includes(field) ? 1 : 0))).flat());
 }
 

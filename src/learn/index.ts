@@ -1,13 +1,11 @@
 export { DemoStore, hasWrist, type Demo, type DemoCameras, type DemoFrames, type FramePlace } from './DemoStore.js';
 export { collectDemos, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEMO_INDEX_BASE, moveToStart, startPose, type CollectOptions } from './collectDemos.js';
 export { cacheFeatures, DEFAULT_OCCLUDED_SHARE, occlusionSchedule, readCache, readCaches, type CacheIndex } from './FeatureCache.js';
-export { DEFAULT_HEAD, initHead, headForward, type HeadConfig, type HeadParams } from './ActHead.js';
+export { DEFAULT_HEAD, initHead, headForward, type DenoiserConfig, type HeadConfig, type HeadParams, type NoisyChunk } from './ActHead.js';
 export { buildHeadOnnx, checkParity } from './exportHead.js';
 export { trainHead, DEFAULT_TRAINING, type TrainOptions, type TrainedHead } from './trainHead.js';
-export { shipHead, shipDiffusionHead, type TrainingRecord } from './shipHead.js';
-export { DEFAULT_DIFFUSION, diffusionForward, initDiffusion, type DiffusionConfig } from './DiffusionHead.js';
-export { buildDiffusionOnnx, checkDiffusionParity } from './exportDiffusionHead.js';
-export { trainDiffusionHead } from './trainDiffusionHead.js';
+export { shipHead, type TrainingRecord } from './shipHead.js';
+export { trainDiffusionHead, DEFAULT_DENOISER } from './trainDiffusionHead.js';
 export { initTensorflow } from './tfBackend.js';
 export { collectTrackerFrames, TRACKER_INDEX_BASE, type TrackerEpisode, type TrackerFramesOptions } from './collectTrackerFrames.js';
 export { exportLeRobot, episodePath, depthMillimetres, LEROBOT_CODEBASE_VERSION, CHUNKS_SIZE, ROBOT_TYPE, TASK_TEXT, type ExportOptions, type LeRobotInfo } from './exportLeRobot.js';

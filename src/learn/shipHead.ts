@@ -2,9 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ACTION_FIELDS, PROPRIO_FIELDS } from '../config/index.js';
 import type { Conditioning } from '../perception/index.js';
-import type { DiffusionConfig } from './DiffusionHead.js';
-import { buildDiffusionOnnx, checkDiffusionParity, DENOISER_TENSORS } from './exportDiffusionHead.js';
-import { buildHeadOnnx, checkParity } from './exportHead.js';
+import { buildHeadOnnx, checkParity, HEAD_TENSORS } from './exportHead.js';
 import type { TrainedHead } from './trainHead.js';
 
 /** What a policy's training was: everything needed to reproduce it, and what it cost. */
@@ -24,40 +22,33 @@ export interface TrainingRecord {
 /**
  * Exports a trained head as `<name>.onnx` + `<name>.json` (the policy contract) in `dir`, after
  * checking that onnxruntime and tfjs agree on 100 random inputs; returns the largest difference.
+ * A denoiser's manifest has the `diffusion` block that makes the harness run the DDIM sampler
+ * around it, executing the first half of each chunk and then sampling the next (Diffusion
+ * Policy's receding horizon, no ensembling).
  */
 export async function shipHead(head: TrainedHead, name: string, conditioning: Conditioning, dir: string, encoderManifest: string): Promise<number> {
   const onnx = buildHeadOnnx(head.params, head.config, head.featureNorm);
   const parity = await checkParity(onnx, head.params, head.config, head.featureNorm);
   writeFileSync(join(dir, `${name}.onnx`), onnx);
-  writeManifest(head, name, conditioning, dir, encoderManifest, {
-    output: { name: 'actions', shape: [1, head.config.chunk, ACTION_FIELDS.length] },
-    execution: { ensemble: true, ensembleM: 0.01, queryEvery: 1, latencySteps: 0 },
-    description: `ACT-style head (${head.config.cvae ? 'CVAE, ' : ''}${conditioning} conditioning) trained by sam2grasp train`,
-  });
-  return parity;
-}
-
-/**
- * Exports a trained diffusion head: the denoiser as `<name>.onnx`, and a manifest whose
- * `diffusion` block tells the harness to run the DDIM sampler around it, executing the first half
- * of each chunk and then sampling the next (Diffusion Policy's receding horizon, no ensembling).
- */
-export async function shipDiffusionHead(head: TrainedHead<DiffusionConfig>, name: string, conditioning: Conditioning, dir: string, encoderManifest: string): Promise<number> {
-  const onnx = buildDiffusionOnnx(head.params, head.config, head.featureNorm);
-  const parity = await checkDiffusionParity(onnx, head.params, head.config, head.featureNorm);
-  writeFileSync(join(dir, `${name}.onnx`), onnx);
   const chunk = [1, head.config.chunk, ACTION_FIELDS.length];
-  writeManifest(head, name, conditioning, dir, encoderManifest, {
-    output: { name: DENOISER_TENSORS.prediction, shape: chunk },
-    diffusion: { sample: { name: DENOISER_TENSORS.sample, shape: chunk }, timestep: { name: DENOISER_TENSORS.timestep, shape: [1] }, trainSteps: head.config.trainSteps, inferenceSteps: head.config.inferenceSteps, prediction: head.config.prediction },
-    execution: { ensemble: false, ensembleM: 0, queryEvery: Math.max(1, Math.floor(head.config.chunk / 2)), latencySteps: 0 },
-    description: `Diffusion Policy head (DDPM, ${head.config.trainSteps} steps, ${head.config.prediction} prediction; DDIM, ${head.config.inferenceSteps} steps; ${conditioning} conditioning) trained by sam2grasp train`,
-  });
+  const denoiser = head.config.denoiser;
+  writeManifest(head, name, conditioning, dir, encoderManifest, denoiser
+    ? {
+        output: { name: HEAD_TENSORS.prediction, shape: chunk },
+        diffusion: { sample: { name: HEAD_TENSORS.sample, shape: chunk }, timestep: { name: HEAD_TENSORS.timestep, shape: [1] }, trainSteps: denoiser.trainSteps, inferenceSteps: denoiser.inferenceSteps, prediction: denoiser.prediction, clipSample: denoiser.clipSample },
+        execution: { ensemble: false, ensembleM: 0, queryEvery: Math.max(1, Math.floor(head.config.chunk / 2)), latencySteps: 0 },
+        description: `Diffusion Policy (ACT's transformer as the denoiser; DDPM, ${denoiser.trainSteps} steps, ${denoiser.prediction} prediction; DDIM, ${denoiser.inferenceSteps} steps; ${conditioning} conditioning) trained by sam2grasp train`,
+      }
+    : {
+        output: { name: HEAD_TENSORS.actions, shape: chunk },
+        execution: { ensemble: true, ensembleM: 0.01, queryEvery: 1, latencySteps: 0 },
+        description: `ACT-style head (${head.config.cvae ? 'CVAE, ' : ''}${conditioning} conditioning) trained by sam2grasp train`,
+      });
   return parity;
 }
 
 /** The policy contract beside a head: the features and state it reads, its norms, and what `extra` says of its output and execution. */
-function writeManifest(head: TrainedHead<{ chunk: number }>, name: string, conditioning: Conditioning, dir: string, encoderManifest: string, extra: Record<string, unknown>): void {
+function writeManifest(head: TrainedHead, name: string, conditioning: Conditioning, dir: string, encoderManifest: string, extra: Record<string, unknown>): void {
   const manifest = {
     name,
     file: `${name}.onnx`,

@@ -45,9 +45,9 @@ export interface Norm {
   std: Float32Array;
 }
 
-export interface TrainedHead<Config = HeadConfig> {
+export interface TrainedHead {
   params: HeadParams;
-  config: Config;
+  config: HeadConfig;
   featureNorm: Norm;
   proprioNorm: Norm;
   actionNorm: Norm;

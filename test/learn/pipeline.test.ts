@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { learnedTrackerManifest, modelsDir, policyFor, runEpisode } from '../../src/bench/index.js';
 import { GraspEnv, loadTask } from '../../src/env/index.js';
 import { loadPerception } from '../../src/perception/index.js';
-import { buildHeadOnnx, cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_START_SPREAD, DemoStore, readCache, shipHead, startPose, trainHead, DEFAULT_TRAINING, DEMO_INDEX_BASE } from '../../src/learn/index.js';
+import { buildHeadOnnx, cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_START_SPREAD, DemoStore, readCache, shipHead, startPose, trainDiffusionHead, trainHead, DEFAULT_TRAINING, DEMO_INDEX_BASE } from '../../src/learn/index.js';
 import { tempDir } from '../cli/helpers.js';
 
 describe('collect, cache, train, export, evaluate (a tiny run)', () => {
@@ -78,5 +78,24 @@ describe('collect, cache, train, export, evaluate (a tiny run)', () => {
     };
     const [a, b] = [await bytes(), await bytes()];
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+
+  it('trains a diffusion head to the same ONNX bytes from the same seed, ships it with its sampler block, and runs it', async () => {
+    const cacheDir = join(work, 'cache');
+    const train = () => trainDiffusionHead({ ...DEFAULT_TRAINING, cacheDirs: [cacheDir], mode: 'none', cvae: false, epochs: 1, batch: 16, validationShare: 0.25 });
+    const [a, b] = [await train(), await train()];
+    expect(Buffer.from(buildHeadOnnx(a.params, a.config, a.featureNorm)).equals(Buffer.from(buildHeadOnnx(b.params, b.config, b.featureNorm)))).toBe(true);
+    const out = tempDir('dp-');
+    expect(await shipHead(a, 'tiny-dp', 'none', out, join(modelsDir(), 'encoder.json'))).toBeLessThan(1e-4);
+    const manifest = JSON.parse(readFileSync(join(out, 'tiny-dp.json'), 'utf8'));
+    expect(manifest.diffusion).toMatchObject({ trainSteps: 100, inferenceSteps: 10, prediction: 'epsilon', clipSample: 3, sample: { shape: [1, 10, 5] }, timestep: { shape: [1] } });
+    expect(manifest.execution).toMatchObject({ ensemble: false, queryEvery: 5 });
+    const env = await GraspEnv.create(task);
+    try {
+      const result = await runEpisode(env, await policyFor(`onnx:${join(out, 'tiny-dp.json')}`, task), { task: 'cubes', objects: { min: 3, max: 3 }, occlusion: 0, index: 0 });
+      expect(result.steps).toBeGreaterThan(0);
+    } finally {
+      env.close();
+    }
   });
 });

@@ -38,6 +38,17 @@ describe('NoiseSchedule (cosine schedule, DDIM with eta = 0)', () => {
     }
     x.forEach((v, i) => expect(v).toBeCloseTo(x0[i], 3));
   });
+
+  it('clips the predicted clean chunk, and keeps the noise consistent with the clipped chunk', () => {
+    // At t = T - 1 a noise prediction off by 0.1 puts x0 hundreds of units away; clipped, it lands at the bound.
+    const x = Float32Array.of(0.5, -0.5);
+    const t = 99;
+    schedule.step(x, [0.6, -0.6], t, -1, 'epsilon', 3);
+    expect([...x]).toEqual([-3, 3]); // x0 = (0.5 - 0.6 sqrt(1 - a)) / sqrt(a): far below -3
+    const unclipped = Float32Array.of(0.5, -0.5);
+    schedule.step(unclipped, [0.6, -0.6], t, -1, 'epsilon');
+    expect(Math.abs(unclipped[0])).toBeGreaterThan(30);
+  });
 });
 
 describe('the diffusion block of a policy manifest', () => {

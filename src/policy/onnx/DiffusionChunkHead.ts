@@ -42,7 +42,7 @@ export class DiffusionChunkHead extends ChunkHead {
     for (let i = 0; i < this.timesteps.length; i++) {
       t[0] = this.timesteps[i];
       const out = await this.session.run(inputs);
-      this.schedule.step(this.sample, out[this.manifest.output.name].data as Float32Array, this.timesteps[i], this.timesteps[i + 1] ?? -1, this.manifest.diffusion!.prediction);
+      this.schedule.step(this.sample, out[this.manifest.output.name].data as Float32Array, this.timesteps[i], this.timesteps[i + 1] ?? -1, this.manifest.diffusion!.prediction, this.manifest.diffusion!.clipSample);
     }
     return this.toActions(this.sample);
   }

@@ -39,9 +39,11 @@ export class NoiseSchedule {
    * One DDIM update in place: from x_t and the model's output to x at `previous` (-1: the clean
    * sample). With a predicted noise eps, x0 = (x_t - sqrt(1 - a_t) eps) / sqrt(a_t); with a
    * predicted x0, eps = (x_t - sqrt(a_t) x0) / sqrt(1 - a_t). Then
-   * x_prev = sqrt(a_prev) x0 + sqrt(1 - a_prev) eps.
+   * x_prev = sqrt(a_prev) x0 + sqrt(1 - a_prev) eps. With `clip`, x0 is first clipped to
+   * [-clip, clip] and eps re-derived from it (diffusers' `clip_sample`): near t = T, a noise
+   * prediction's error is multiplied by 1 / sqrt(a_t), about 1000 at the cosine schedule's end.
    */
-  step(sample: Float32Array, output: ArrayLike<number>, t: number, previous: number, prediction: DiffusionPrediction): void {
+  step(sample: Float32Array, output: ArrayLike<number>, t: number, previous: number, prediction: DiffusionPrediction, clip = Infinity): void {
     const a = this.alphasCumprod[t];
     const aPrev = previous >= 0 ? this.alphasCumprod[previous] : 1;
     const sa = Math.sqrt(a);
@@ -49,8 +51,9 @@ export class NoiseSchedule {
     const saPrev = Math.sqrt(aPrev);
     const sbPrev = Math.sqrt(1 - aPrev);
     for (let i = 0; i < sample.length; i++) {
-      const x0 = prediction === 'sample' ? output[i] : (sample[i] - sb * output[i]) / sa;
-      const eps = prediction === 'sample' ? (sample[i] - sa * output[i]) / sb : output[i];
+      const predicted = prediction === 'sample' ? output[i] : (sample[i] - sb * output[i]) / sa;
+      const x0 = Math.min(clip, Math.max(-clip, predicted));
+      const eps = x0 === predicted && prediction === 'epsilon' ? output[i] : (sample[i] - sa * x0) / sb;
       sample[i] = saPrev * x0 + sbPrev * eps;
     }
   }
