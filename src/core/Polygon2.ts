@@ -38,18 +38,31 @@ export function projectPolygon(poly: Polygon2, ux: number, uy: number): [number,
 }
 
 /**
- * The direction, among `directions` evenly spaced over a quarter turn [0, pi/2), along which the
- * points project shortest, and that span: how a square (a cube seen from above) is turned,
- * modulo its symmetry. The first of equal spans wins.
+ * The direction (an angle in [0, pi/2), of `directions` evenly spaced) across which n points,
+ * given as coordinate columns (the first n of xs and ys), are narrowest, and that width. Modulo a
+ * quarter turn: how a square (a cube seen from above) is turned. The first of equal spans wins.
+ * Columns, not a tuple per point: it runs over every pixel of a mask at every control step.
  */
-export function narrowestSpan(points: readonly Point2[], directions: number): { angle: number; span: number } {
-  let best = { angle: 0, span: Infinity };
+export function narrowestSpan(xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, directions: number): { angle: number; span: number } {
+  let bestAngle = 0;
+  let bestSpan = Infinity;
   for (let k = 0; k < directions; k++) {
     const angle = (k * Math.PI) / 2 / directions;
-    const [lo, hi] = projectPolygon(points, Math.cos(angle), Math.sin(angle));
-    if (hi - lo < best.span - 1e-9) best = { angle, span: hi - lo };
+    const ux = Math.cos(angle);
+    const uy = Math.sin(angle);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const d = xs[i] * ux + ys[i] * uy;
+      if (d < lo) lo = d;
+      if (d > hi) hi = d;
+    }
+    if (hi - lo < bestSpan - 1e-9) {
+      bestAngle = angle;
+      bestSpan = hi - lo;
+    }
   }
-  return best;
+  return { angle: bestAngle, span: bestSpan };
 }
 
 /**

@@ -35,12 +35,17 @@ const NO_MASK_LOGIT = -10;
  * for good, the recent frames roll). It reads the frame's RGB only.
  */
 export class Sam2OnnxTracker implements PromptableTracker {
-  private prompt: MemoryEntry | null = null;
-  private recent: MemoryEntry[] = [];
+  /** The memory bank: the prompt frame's entry first (kept for good), then the recent frames', oldest first. */
+  private readonly bank: MemoryEntry[] = [];
   private box: Box | null = null;
   private lastDescriptor: Float32Array | null = null;
   /** The last frame's mask logits: the next frame's dense mask prompt, for decoders that take one. */
   private lastLogits: ort.Tensor | null = null;
+  // Buffers kept between frames: a step allocates little beyond what it returns and what the modules output.
+  /** The image encoder's input (3 x imageSize^2 floats), null while a run reads it: an overlapping call (the shared foreground segmenter's) makes its own. */
+  private spareImage: ort.Tensor | null = null;
+  /** The memory bank's features, pointers and positional encodings, stacked for memory attention. */
+  private readonly stacks = { features: new BankStack(), pointers: new BankStack(), posEnc: new BankStack() };
 
   private constructor(
     private readonly manifest: Sam2Manifest,
@@ -49,6 +54,8 @@ export class Sam2OnnxTracker implements PromptableTracker {
     readonly name: string,
     /** Each channel's 256 byte values, ImageNet-normalised: made once at load, shared by every fresh tracker. */
     private readonly normalised: Float32Array[] = byteTables(manifest),
+    /** Inputs that never change, made once at load and shared likewise (ONNX Runtime only reads its inputs). */
+    private readonly fixed: FixedInputs = fixedInputs(manifest),
   ) {}
 
   /** Loads the four modules and checks their tensors against the manifest. */
@@ -77,7 +84,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
 
   /** A tracker with an empty memory that shares this one's loaded modules (sessions hold no state). */
   fresh(): Sam2OnnxTracker {
-    return new Sam2OnnxTracker(this.manifest, this.sessions, this.name, this.normalised);
+    return new Sam2OnnxTracker(this.manifest, this.sessions, this.name, this.normalised, this.fixed);
   }
 
   /** Its image encoder also segments every object in view (a `foreground` output). */
@@ -88,7 +95,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
   /** The class-agnostic foreground of a frame, from the image encoder alone (no memory involved). */
   async foreground(frame: SensorFrame): Promise<Uint8Array> {
     if (!this.segmentsForeground) throw new Error(`${this.name}: its image encoder has no foreground output`);
-    const image = await this.run('imageEncoder', { image: this.preprocess(frame) });
+    const image = await this.encodeImage(frame);
     return this.upsampled(image.foreground, frame, this.foregroundThreshold, false).mask;
   }
 
@@ -98,14 +105,13 @@ export class Sam2OnnxTracker implements PromptableTracker {
 
   /** Frames in the memory bank now, the prompt frame included. */
   get memorySize(): number {
-    return (this.prompt ? 1 : 0) + this.recent.length;
+    return this.bank.length;
   }
 
   async init(frame: SensorFrame, box: Box): Promise<TrackResult> {
     const problem = boxProblem(box, frame.width, frame.height);
     if (problem) throw new InputError('prompt box', problem);
-    this.prompt = null;
-    this.recent = [];
+    this.bank.length = 0;
     this.box = box;
     this.lastDescriptor = null;
     this.lastLogits = null;
@@ -114,8 +120,8 @@ export class Sam2OnnxTracker implements PromptableTracker {
 
   async track(frame: SensorFrame): Promise<TrackResult> {
     const m = this.manifest.modules;
-    const image = await this.run('imageEncoder', { image: this.preprocess(frame) });
-    const first = this.prompt === null;
+    const image = await this.encodeImage(frame);
+    const first = this.bank.length === 0;
     const imageEmbed = first ? image.pixFeat : (await this.run('memoryAttention', this.memoryInputs(image))).pixFeatWithMem;
     const decoded = await this.run('imageDecoder', {
       ...this.pointInputs(first, frame),
@@ -126,7 +132,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     });
     this.lastLogits = decoded.predMask;
     const memory = await this.run('memoryEncoder', { maskForMem: decoded.maskForMem, pixFeat: image.pixFeat });
-    this.remember({ features: memory.maskmemFeatures, posEnc: memory.maskmemPosEnc ?? null, pointer: decoded.objectPointer }, first);
+    this.remember({ features: memory.maskmemFeatures, posEnc: memory.maskmemPosEnc ?? null, pointer: decoded.objectPointer });
 
     const { mask, score } = this.upsampled(decoded.predMask, frame, this.manifest.maskThreshold);
     const blind = isBlackedOut(frame);
@@ -159,54 +165,64 @@ export class Sam2OnnxTracker implements PromptableTracker {
     return byRole;
   }
 
+  /** Runs the image encoder on a frame, through the kept input buffer when it is free. */
+  private async encodeImage(frame: SensorFrame): Promise<Tensors> {
+    const s = this.manifest.imageSize;
+    const image = this.spareImage ?? new ort.Tensor('float32', new Float32Array(3 * s * s), [1, 3, s, s]);
+    this.spareImage = null;
+    try {
+      this.preprocess(frame, image.data as Float32Array);
+      return await this.run('imageEncoder', { image });
+    } finally {
+      this.spareImage = image;
+    }
+  }
+
   private memoryInputs(image: Tensors): Tensors {
-    const bank = [this.prompt!, ...this.recent];
+    const bank = this.bank;
     const inputs: Tensors = {
       currentFeat: image.visionFeat ?? image.pixFeat,
-      memory: concat0(bank.map((e) => e.features)),
-      objectPointers: concat0(bank.map((e) => e.pointer)),
+      memory: this.stacks.features.stack(bank, featuresOf),
+      objectPointers: this.stacks.pointers.stack(bank, pointerOf),
     };
     if (image.visionPosEmbed) inputs.currentPosEmbed = image.visionPosEmbed;
-    if (bank.every((e) => e.posEnc)) inputs.memoryPosEmbed = concat0(bank.map((e) => e.posEnc!));
+    if (bank.every(hasPosEnc)) inputs.memoryPosEmbed = this.stacks.posEnc.stack(bank, posEncOf);
     return inputs;
   }
 
-  /** The box's corners on the prompt frame, scaled to the encoder's image; a padding point after. */
+  /** The box's corners on the prompt frame, scaled to the encoder's image; padding points after. */
   private pointInputs(first: boolean, frame: SensorFrame): Tensors {
+    if (!first) return this.fixed.noPoints;
     const s = this.manifest.imageSize;
     const b = this.box!;
-    const coords = first
-      ? [(b.x0 / frame.width) * s, (b.y0 / frame.height) * s, (b.x1 / frame.width) * s, (b.y1 / frame.height) * s]
-      : [0, 0, 0, 0];
-    const labels = first ? BOX_LABELS : [PADDING_LABEL, PADDING_LABEL];
+    const coords = [(b.x0 / frame.width) * s, (b.y0 / frame.height) * s, (b.x1 / frame.width) * s, (b.y1 / frame.height) * s];
     return {
       pointCoords: new ort.Tensor('float32', Float32Array.from(coords), [1, 2, 2]),
-      pointLabels: new ort.Tensor('float32', Float32Array.from(labels), [1, 2]),
+      pointLabels: new ort.Tensor('float32', Float32Array.from(BOX_LABELS), [1, 2]),
     };
   }
 
   /** SAM's dense mask prompt: the last frame's logits, or "nothing" (-10, flagged absent) on the prompt frame. */
   private maskPrompt(first: boolean): Tensors {
-    const spec = this.manifest.modules.imageDecoder.inputs;
-    if (!spec.maskInput) return {};
-    const shape = spec.maskInput.shape.map((d) => (typeof d === 'number' ? d : 1));
+    const { noMask, hasMask } = this.fixed;
+    if (!noMask) return {};
     const given = !first && this.lastLogits !== null;
-    const maskInput = given ? this.lastLogits! : new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(NO_MASK_LOGIT), shape);
-    return { maskInput, ...(spec.hasMaskInput ? { hasMaskInput: new ort.Tensor('float32', Float32Array.of(given ? 1 : 0), [1]) } : {}) };
+    const maskInput = given ? this.lastLogits! : noMask;
+    return hasMask ? { maskInput, hasMaskInput: hasMask[given ? 1 : 0] } : { maskInput };
   }
 
-  private remember(entry: MemoryEntry, first: boolean): void {
-    if (first) this.prompt = entry;
-    else {
-      this.recent.push(entry);
-      if (this.recent.length > this.manifest.memoryFrames) this.recent.shift();
+  /** Adds a frame's entry to the bank: the prompt frame's stays; past memoryFrames recent ones, the oldest rolls out. */
+  private remember(entry: MemoryEntry): void {
+    this.bank.push(entry);
+    if (this.bank.length > 1 + this.manifest.memoryFrames) {
+      this.bank.copyWithin(1, 2);
+      this.bank.pop();
     }
   }
 
-  /** Bilinear resize to the encoder's square size, then ImageNet normalisation, NCHW. */
-  private preprocess(frame: SensorFrame): ort.Tensor {
+  /** Bilinear resize to the encoder's square size, then ImageNet normalisation, NCHW, into `out` (3 x imageSize^2). */
+  private preprocess(frame: SensorFrame, out: Float32Array): void {
     const s = this.manifest.imageSize;
-    const out = new Float32Array(3 * s * s);
     if (frame.width === s && frame.height === s) return this.normalisedAsIs(frame, out);
     const rows = sampleGrid(frame.height, s);
     const cols = sampleGrid(frame.width, s);
@@ -226,11 +242,10 @@ export class Sam2OnnxTracker implements PromptableTracker {
         }
       }
     }
-    return new ort.Tensor('float32', out, [1, 3, s, s]);
   }
 
   /** The frame at the encoder's own size: normalised, reordered to NCHW, nothing to interpolate. */
-  private normalisedAsIs(frame: SensorFrame, out: Float32Array): ort.Tensor {
+  private normalisedAsIs(frame: SensorFrame, out: Float32Array): void {
     const n = frame.width * frame.height;
     const [r, g, b] = this.normalised;
     const rgb = frame.rgb;
@@ -239,7 +254,6 @@ export class Sam2OnnxTracker implements PromptableTracker {
       out[n + i] = g[rgb[j + 1]];
       out[2 * n + i] = b[rgb[j + 2]];
     }
-    return new ort.Tensor('float32', out, [1, 3, frame.height, frame.width]);
   }
 
   /**
@@ -303,14 +317,70 @@ function specs(record: Record<string, TensorSpec | undefined>): TensorSpec[] {
   return Object.values(record).filter((t): t is TensorSpec => t !== undefined);
 }
 
-/** Tensors concatenated along axis 0 (their other dimensions must agree). */
-function concat0(tensors: ort.Tensor[]): ort.Tensor {
-  const rest = tensors[0].dims.slice(1);
-  const data = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
-  let offset = 0;
-  for (const t of tensors) {
-    data.set(t.data as Float32Array, offset);
-    offset += t.size;
+/** Input tensors that never change. */
+interface FixedInputs {
+  /** The decoder's point prompt after the prompt frame: two padding points. */
+  noPoints: Tensors;
+  /** The dense mask prompt of the prompt frame, "no object anywhere"; null if the decoder takes none. */
+  noMask: ort.Tensor | null;
+  /** The `hasMaskInput` flag's two values (0, 1); null if the decoder takes no such flag. */
+  hasMask: [ort.Tensor, ort.Tensor] | null;
+}
+
+function fixedInputs(manifest: Sam2Manifest): FixedInputs {
+  const spec = manifest.modules.imageDecoder.inputs;
+  const shape = spec.maskInput?.shape.map((d) => (typeof d === 'number' ? d : 1));
+  const flag = (v: number) => new ort.Tensor('float32', Float32Array.of(v), [1]);
+  return {
+    noPoints: {
+      pointCoords: new ort.Tensor('float32', new Float32Array(4), [1, 2, 2]),
+      pointLabels: new ort.Tensor('float32', Float32Array.of(PADDING_LABEL, PADDING_LABEL), [1, 2]),
+    },
+    noMask: shape ? new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(NO_MASK_LOGIT), shape) : null,
+    hasMask: shape && spec.hasMaskInput ? [flag(0), flag(1)] : null,
+  };
+}
+
+/** The parts of a bank entry, as module-level functions so that stacking makes no closure. */
+const featuresOf = (e: MemoryEntry) => e.features;
+const pointerOf = (e: MemoryEntry) => e.pointer;
+const posEncOf = (e: MemoryEntry) => e.posEnc!;
+const hasPosEnc = (e: MemoryEntry) => e.posEnc !== null;
+
+/**
+ * One part of the memory bank's entries concatenated along axis 0, into a tensor kept per bank
+ * size: the bank is restacked every frame, from at most memoryFrames + 1 entries whose shapes do
+ * not change. A tensor is only reused for the same shape.
+ */
+class BankStack {
+  private readonly bySize: (ort.Tensor | undefined)[] = [];
+
+  stack(bank: readonly MemoryEntry[], part: (e: MemoryEntry) => ort.Tensor): ort.Tensor {
+    let rows = 0;
+    let size = 0;
+    for (const e of bank) {
+      rows += part(e).dims[0];
+      size += part(e).size;
+    }
+    const like = part(bank[0]).dims;
+    let out = this.bySize[bank.length];
+    if (!out || out.size !== size || !stackedShape(out.dims, rows, like)) {
+      out = new ort.Tensor('float32', new Float32Array(size), [rows, ...like.slice(1)]);
+      this.bySize[bank.length] = out;
+    }
+    const data = out.data as Float32Array;
+    let offset = 0;
+    for (const e of bank) {
+      data.set(part(e).data as Float32Array, offset);
+      offset += part(e).size;
+    }
+    return out;
   }
-  return new ort.Tensor('float32', data, [tensors.reduce((n, t) => n + t.dims[0], 0), ...rest]);
+}
+
+/** Are `dims` those of `rows` tensors shaped `like` stacked along axis 0? */
+function stackedShape(dims: readonly number[], rows: number, like: readonly number[]): boolean {
+  if (dims.length !== like.length || dims[0] !== rows) return false;
+  for (let j = 1; j < dims.length; j++) if (dims[j] !== like[j]) return false;
+  return true;
 }

@@ -1,8 +1,8 @@
 import { pixelToWorld, type CameraModel, type SensorFrame } from '../render/index.js';
 import type { Box } from './Box.js';
 import type { FeatureEncoder } from './FeatureEncoder.js';
-import { DESCRIPTOR_SIZE, isBlackedOut, maskDescriptor } from './maskDescriptor.js';
-import { GEOMETRY_SIZE, objectGeometry } from './objectGeometry.js';
+import { DESCRIPTOR_SIZE, isBlackedOut, writeMaskDescriptor } from './maskDescriptor.js';
+import { GEOMETRY_SIZE, writeObjectGeometry } from './objectGeometry.js';
 import type { TrackResult } from './PromptableTracker.js';
 
 /**
@@ -49,41 +49,41 @@ export function conditionedLength(encoder: FeatureEncoder): number {
  * or width.
  */
 export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: SensorFrame, track: TrackResult | null, foreground: Uint8Array, camera?: CameraModel): Promise<Float32Array> {
+  // A fresh array, never a reused one: callers keep it (the feature cache writes it out, a policy hands it to ONNX).
   const out = new Float32Array(conditionedLength(encoder));
   const tracked = mode === 'tracker' && track ? track : null;
   // A blacked-out frame stays black: the box is drawn into the camera image the policy loses.
   const drawn = mode === 'box' && track?.box && !isBlackedOut(frame) ? track.box : null;
-  const seen = drawn ? withBox(frame, drawn) : frame;
-  const grid = await encoder.encode(seen, tracked?.mask ?? null);
+  const mask = tracked?.mask ?? null;
+  const grid = drawn ? await encodeWithBox(encoder, frame, drawn, mask) : await encoder.encode(frame, mask);
   out.set(grid);
-  const sceneGeometry = camera ? objectGeometry(frame, foreground, camera) : null;
-  out.set(maskToken(grid, encoder, frame, foreground, maskDescriptor(frame, foreground, 1, false), sceneGeometry), encoder.length);
-  if (tracked) {
-    const geometry = camera ? objectGeometry(frame, tracked.mask, camera) ?? rememberedPoint(frame, tracked, camera) : null;
-    out.set(maskToken(grid, encoder, frame, tracked.mask, tracked.descriptor, geometry), encoder.length + maskTokenLength(encoder));
-  } else if (drawn) {
-    const region = boxRegion(frame, drawn);
-    const geometry = camera ? objectGeometry(frame, region, camera) : null;
-    out.set(maskToken(grid, encoder, frame, region, maskDescriptor(frame, region, 1, false), geometry), encoder.length + maskTokenLength(encoder));
-  }
+  const objectAt = encoder.length + maskTokenLength(encoder);
+  writeMaskToken(out, encoder.length, grid, encoder, frame, foreground, camera);
+  if (tracked) writeMaskToken(out, objectAt, grid, encoder, frame, tracked.mask, camera, tracked);
+  else if (drawn) writeMaskToken(out, objectAt, grid, encoder, frame, boxRegion(frame, drawn), camera);
   return out;
 }
 
-function maskToken(grid: Float32Array, encoder: FeatureEncoder, frame: SensorFrame, mask: Uint8Array, descriptor: Float32Array, geometry: Float32Array | null): Float32Array {
-  const token = new Float32Array(maskTokenLength(encoder));
+/**
+ * Writes a mask token into `out` from `at`: the grid pooled under the mask, the mask's descriptor
+ * (the tracker's own when `track` is given) and, with a camera, its geometry in the world (for a
+ * track, its remembered point when no mask pixel has a depth). `out` is fresh, so what is not
+ * written stays zero, as in a token of its own.
+ */
+function writeMaskToken(out: Float32Array, at: number, grid: Float32Array, encoder: FeatureEncoder, frame: SensorFrame, mask: Uint8Array, camera: CameraModel | undefined, track?: TrackResult): void {
   const channels = encoder.manifest.grid[0];
-  token.set(maskedPool(grid, encoder.manifest.grid, mask, frame.width, frame.height));
-  token.set(descriptor, channels);
-  if (geometry) token.set(geometry, channels + DESCRIPTOR_SIZE);
-  return token;
+  writeMaskedPool(out, at, grid, encoder.manifest.grid, mask, frame.width, frame.height);
+  if (track) out.set(track.descriptor, at + channels);
+  else writeMaskDescriptor(out, at + channels, frame, mask, 1, false);
+  if (!camera) return;
+  const geometryAt = at + channels + DESCRIPTOR_SIZE;
+  if (!writeObjectGeometry(out, geometryAt, frame, mask, camera) && track) writeRememberedPoint(out, geometryAt, frame, track, camera);
 }
 
-/** The tracker's remembered object as a world point: its extrapolated centroid at its last depth. */
-function rememberedPoint(frame: SensorFrame, track: TrackResult, camera: CameraModel): Float32Array {
-  const point = new Float32Array(GEOMETRY_SIZE);
+/** The tracker's remembered object as a world point: its extrapolated centroid at its last depth (yaw and width stay zero). */
+function writeRememberedPoint(out: Float32Array, at: number, frame: SensorFrame, track: TrackResult, camera: CameraModel): void {
   const [cx, cy, , , area, , , depth] = track.descriptor;
-  if (area > 0 && depth > 0) point.set(pixelToWorld(camera, cx * frame.width - 0.5, cy * frame.height - 0.5, depth));
-  return point;
+  if (area > 0 && depth > 0) out.set(pixelToWorld(camera, cx * frame.width - 0.5, cy * frame.height - 0.5, depth), at);
 }
 
 /** A box's pixel columns [x0, x1) and rows [y0, y1), clipped to the frame. */
@@ -91,17 +91,41 @@ function pixelBounds(frame: SensorFrame, box: Box): [number, number, number, num
   return [Math.max(0, Math.floor(box.x0)), Math.min(frame.width, Math.ceil(box.x1)), Math.max(0, Math.floor(box.y0)), Math.min(frame.height, Math.ceil(box.y1))];
 }
 
-/** The pixels inside a box, as a mask. */
+// Buffers kept between steps, each the size of a frame: the `box` conditioning's region mask and
+// drawn RGB were two new frames' worth of bytes at every step.
+/** The box's region: used and done with synchronously, so one buffer serves every call. */
+let region = new Uint8Array(0);
+/** The RGB with the box drawn: read by the encoder across an await, so taken while in use (an overlapping call draws into its own). */
+let spareRgb: Uint8Array | null = null;
+
+/** The pixels inside a box, as a mask: valid until the next call. */
 function boxRegion(frame: SensorFrame, box: Box): Uint8Array {
-  const mask = new Uint8Array(frame.width * frame.height);
+  if (region.length !== frame.width * frame.height) region = new Uint8Array(frame.width * frame.height);
+  region.fill(0);
   const [x0, x1, y0, y1] = pixelBounds(frame, box);
-  for (let y = y0; y < y1; y++) mask.fill(1, y * frame.width + x0, y * frame.width + x1);
-  return mask;
+  for (let y = y0; y < y1; y++) region.fill(1, y * frame.width + x0, y * frame.width + x1);
+  return region;
+}
+
+/** The frame's encoding with a box outline drawn into its RGB; the encoder keeps nothing of the frame once it resolves. */
+async function encodeWithBox(encoder: FeatureEncoder, frame: SensorFrame, box: Box, mask: Uint8Array | null): Promise<Float32Array> {
+  const rgb = spareRgb?.length === frame.rgb.length ? spareRgb : new Uint8Array(frame.rgb.length);
+  spareRgb = null;
+  try {
+    rgb.set(frame.rgb);
+    return await encoder.encode({ ...frame, rgb: drawBox(frame, box, rgb) }, mask);
+  } finally {
+    spareRgb = rgb;
+  }
 }
 
 /** A copy of the frame with a box outline drawn into its RGB. */
 export function withBox(frame: SensorFrame, box: Box): SensorFrame {
-  const rgb = frame.rgb.slice();
+  return { ...frame, rgb: drawBox(frame, box, frame.rgb.slice()) };
+}
+
+/** Draws a box outline into `rgb`, a copy of the frame's RGB; returns it. */
+function drawBox(frame: SensorFrame, box: Box, rgb: Uint8Array): Uint8Array {
   const [x0, x1, y0, y1] = pixelBounds(frame, box);
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
@@ -109,25 +133,29 @@ export function withBox(frame: SensorFrame, box: Box): SensorFrame {
       if (edge) rgb.set(BOX_COLOUR, 3 * (y * frame.width + x));
     }
   }
-  return { ...frame, rgb };
+  return rgb;
 }
 
-/** The grid's feature vectors averaged with weights = the mask's coverage of each cell. */
-function maskedPool(grid: Float32Array, [channels, rows, cols]: readonly [number, number, number], mask: Uint8Array, width: number, height: number): Float32Array {
-  const cover = new Float64Array(rows * cols);
+/** Per-cell mask coverage, writeMaskedPool's scratch: it is synchronous, so one buffer serves every call. */
+let cover = new Float64Array(0);
+
+/** Writes into `out` from `at` the grid's feature vectors averaged with weights = the mask's coverage of each cell (nothing for an empty mask). */
+function writeMaskedPool(out: Float32Array, at: number, grid: Float32Array, [channels, rows, cols]: readonly [number, number, number], mask: Uint8Array, width: number, height: number): void {
+  const cells = rows * cols;
+  if (cover.length < cells) cover = new Float64Array(cells);
+  cover.fill(0, 0, cells);
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const x = i % width;
     const y = (i - x) / width;
     cover[Math.floor((y * rows) / height) * cols + Math.floor((x * cols) / width)]++;
   }
-  const total = cover.reduce((a, b) => a + b, 0);
-  const out = new Float32Array(channels);
-  if (total === 0) return out;
+  let total = 0;
+  for (let k = 0; k < cells; k++) total += cover[k];
+  if (total === 0) return;
   for (let c = 0; c < channels; c++) {
     let s = 0;
-    for (let k = 0; k < rows * cols; k++) s += cover[k] * grid[c * rows * cols + k];
-    out[c] = s / total;
+    for (let k = 0; k < cells; k++) s += cover[k] * grid[c * cells + k];
+    out[at + c] = s / total;
   }
-  return out;
 }

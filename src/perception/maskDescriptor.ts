@@ -1,8 +1,17 @@
-import { narrowestSpan, type Point2 } from '../core/index.js';
 import type { SensorFrame } from '../render/index.js';
+import { narrowestSpan } from '../core/index.js';
 
 /** Length of `maskDescriptor`'s output. */
 export const DESCRIPTOR_SIZE = 15;
+
+/** Directions tried for the narrowest width, over a quarter turn (the cube's symmetry). */
+const DIRECTIONS = 18;
+
+// Scratch columns of the mask's pixel coordinates, for its narrowest width: a tuple per pixel
+// was garbage at every step. Module-level because the functions are synchronous: no call can
+// start while another is using them.
+let px = new Float64Array(0);
+let py = new Float64Array(0);
 
 /**
  * What a mask says about its object, for any tracker: [cx, cy, w, h, area, cos 2θ, sin 2θ,
@@ -12,13 +21,26 @@ export const DESCRIPTOR_SIZE = 15;
  * quarter turn: what tells a parallel gripper how a cube is turned. Zeros for an empty mask.
  */
 export function maskDescriptor(frame: SensorFrame, mask: Uint8Array, score: number, fromMemory: boolean): Float32Array {
+  const out = new Float32Array(DESCRIPTOR_SIZE);
+  writeMaskDescriptor(out, 0, frame, mask, score, fromMemory);
+  return out;
+}
+
+/** `maskDescriptor` written into `out` from `at`. */
+export function writeMaskDescriptor(out: Float32Array, at: number, frame: SensorFrame, mask: Uint8Array, score: number, fromMemory: boolean): void {
   const w = frame.width;
+  if (px.length < mask.length) {
+    px = new Float64Array(mask.length);
+    py = new Float64Array(mask.length);
+  }
   let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, sd = 0, dn = 0, r = 0, g = 0, b = 0;
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const x = i % w;
     const y = (i - x) / w;
+    px[n] = x;
+    py[n] = y;
     n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
@@ -28,27 +50,15 @@ export function maskDescriptor(frame: SensorFrame, mask: Uint8Array, score: numb
     if (d > 0 && Number.isFinite(d)) { sd += d; dn++; }
     r += frame.rgb[3 * i]; g += frame.rgb[3 * i + 1]; b += frame.rgb[3 * i + 2];
   }
-  const out = new Float32Array(DESCRIPTOR_SIZE);
-  if (n === 0) return out;
+  if (n === 0) {
+    out.fill(0, at, at + DESCRIPTOR_SIZE);
+    return;
+  }
   const cx = sx / n, cy = sy / n;
   const angle2 = Math.atan2(2 * (sxy / n - cx * cy), sxx / n - cx * cx - (syy / n - cy * cy));
-  const phi = narrowestDirection(mask, w);
-  out.set([cx / w, cy / frame.height, (x1 - x0 + 1) / w, (y1 - y0 + 1) / frame.height, n / mask.length, Math.cos(angle2), Math.sin(angle2), dn ? sd / dn : 0, r / n / 255, g / n / 255, b / n / 255, score, fromMemory ? 1 : 0, Math.cos(4 * phi), Math.sin(4 * phi)]);
-  return out;
-}
-
-/** Directions tried for the narrowest width, over a quarter turn (the cube's symmetry). */
-const DIRECTIONS = 18;
-
-/** The direction (radians, in [0, pi/2)) along which the mask's pixel centres span least. */
-function narrowestDirection(mask: Uint8Array, width: number): number {
-  const points: Point2[] = [];
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    const x = i % width;
-    points.push([x, (i - x) / width]);
-  }
-  return narrowestSpan(points, DIRECTIONS).angle;
+  // The direction (radians, in [0, pi/2)) along which the mask's pixel centres span least.
+  const phi = narrowestSpan(px, py, n, DIRECTIONS).angle;
+  out.set([cx / w, cy / frame.height, (x1 - x0 + 1) / w, (y1 - y0 + 1) / frame.height, n / mask.length, Math.cos(angle2), Math.sin(angle2), dn ? sd / dn : 0, r / n / 255, g / n / 255, b / n / 255, score, fromMemory ? 1 : 0, Math.cos(4 * phi), Math.sin(4 * phi)], at);
 }
 
 /** A frame the occlusion took away: every depth is zero (a rendered frame never has depth 0). */

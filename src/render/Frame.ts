@@ -65,12 +65,15 @@ export interface CameraModel {
   cameraToWorld: Float64Array;
 }
 
-/** The world point that pixel (u, v) at `depth` metres shows. */
-export function pixelToWorld(camera: CameraModel, u: number, v: number, depth: number): [number, number, number] {
+/** The world point that pixel (u, v) at `depth` metres shows, written into `out` (a hot loop passes the same one every time). */
+export function pixelToWorld(camera: CameraModel, u: number, v: number, depth: number, out: [number, number, number] = [0, 0, 0]): [number, number, number] {
   const { fx, fy, cx, cy } = camera.intrinsics;
   const x = ((u + 0.5 - cx) / fx) * depth;
   const y = (-(v + 0.5 - cy) / fy) * depth;
   const z = -depth;
   const m = camera.cameraToWorld;
-  return [m[0] * x + m[4] * y + m[8] * z + m[12], m[1] * x + m[5] * y + m[9] * z + m[13], m[2] * x + m[6] * y + m[10] * z + m[14]];
+  out[0] = m[0] * x + m[4] * y + m[8] * z + m[12];
+  out[1] = m[1] * x + m[5] * y + m[9] * z + m[13];
+  out[2] = m[2] * x + m[6] * y + m[10] * z + m[14];
+  return out;
 }
