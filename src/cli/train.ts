@@ -4,7 +4,7 @@ import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
 import { conditionedLength, DEFAULT_TRACKER, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
 import { LEARNED_POLICIES } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
@@ -24,7 +24,7 @@ with the same budget, exports each to ONNX after a parity check, and writes <nam
   --demos   demonstrations in all (default: 500)
   --objects object count or range of the demonstrations (default: 1 to the task's most)
   --single  share of demonstrations with a single object (default: ${DEFAULT_SINGLE_SHARE})
-  --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs})   --noisy   DART share (default: 0.3)
+  --epochs  epochs per head (default: ${DEFAULT_TRAINING.epochs}, and ${DEFAULT_DIFFUSION_EPOCHS} for the diffusion heads)   --noisy   DART share (default: 0.3)
   --only    comma-separated heads to train (default: all six)
   --loss    l1 (ACT, default) or mse (the paper's Eq. 1)
   --seed    names the heads' initialisation, data order and validation split (default: ${DEFAULT_TRAINING.seed})
@@ -58,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) throw new InputError('--task', `task "${twice}" is named twice`);
   const demos = intFlag(values.demos, '--demos', 500, tasks.length, 100_000);
-  const epochs = intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
+  const epochsGiven = values.epochs === undefined ? undefined : intFlag(values.epochs, '--epochs', DEFAULT_TRAINING.epochs, 1, 10_000);
   const noisyShare = fractionFlag(values.noisy, '--noisy', 0.3);
   const singleShare = fractionFlag(values.single, '--single', DEFAULT_SINGLE_SHARE);
   const loss = values.loss ?? 'l1';
@@ -108,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
 
   for (const name of names) {
     const spec = SPECS[name as keyof typeof SPECS];
+    const epochs = epochsGiven ?? (spec.diffusion ? DEFAULT_DIFFUSION_EPOCHS : DEFAULT_TRAINING.epochs);
     const bar = lazyProgress(name, 'batches');
     let validation = '-';
     const options: TrainOptions = {
@@ -123,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
       conditioning: spec.conditioning,
       cvae: spec.cvae,
       data: { tasks: data, perception: formatTrackerChoice(tracker), singleShare, noisyShare, startSpread, occludedShare, rows: head.rows },
-      training: { ...DEFAULT_TRAINING, epochs, loss: spec.diffusion ? 'ddpm (mse on the noise)' : loss, seed, config: head.config },
+      training: { ...DEFAULT_TRAINING, epochs, loss: head.config.denoiser ? `ddpm (mse on the ${head.config.denoiser.prediction === 'sample' ? 'clean chunk' : 'noise'})` : loss, seed, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,
       wallSeconds: head.seconds,

@@ -5,7 +5,7 @@ export { DEFAULT_HEAD, initHead, headForward, type DenoiserConfig, type HeadConf
 export { buildHeadOnnx, checkParity } from './exportHead.js';
 export { trainHead, DEFAULT_TRAINING, type TrainOptions, type TrainedHead } from './trainHead.js';
 export { shipHead, type TrainingRecord } from './shipHead.js';
-export { trainDiffusionHead, DEFAULT_DENOISER } from './trainDiffusionHead.js';
+export { trainDiffusionHead, DEFAULT_DENOISER, DEFAULT_DIFFUSION_EPOCHS } from './trainDiffusionHead.js';
 export { initTensorflow } from './tfBackend.js';
 export { collectTrackerFrames, TRACKER_INDEX_BASE, type TrackerEpisode, type TrackerFramesOptions } from './collectTrackerFrames.js';
 export { exportLeRobot, episodePath, depthMillimetres, LEROBOT_CODEBASE_VERSION, CHUNKS_SIZE, ROBOT_TYPE, TASK_TEXT, type ExportOptions, type LeRobotInfo } from './exportLeRobot.js';

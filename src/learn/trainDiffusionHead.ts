@@ -20,6 +20,13 @@ export const DEFAULT_DENOISER: DenoiserConfig = {
 };
 
 /**
+ * The diffusion heads' epochs, three times the ACT heads' 20: the denoiser learns a score at every
+ * noise level, and Diffusion Policy trains for thousands of epochs. At 20 the shipped `dp` reached
+ * a lone cube in 47 % of 30 episodes, at 60 in 72 % of 50 (about 2.2 times an ACT head's wall time).
+ */
+export const DEFAULT_DIFFUSION_EPOCHS = 60;
+
+/**
  * Trains a diffusion head (DDPM; Ho et al., 2020): the ACT head's transformer as the denoiser (see
  * HeadConfig.denoiser), on the same cached rows, loop and budget as the ACT heads, so that the
  * policy class is the one difference. For each row a diffusion step t and a noise draw give

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { modelsDir } from '../../src/bench/index.js';
+import { policyFor } from '../../src/bench/index.js';
 import { loadPolicyManifest } from '../../src/config/index.js';
 import { Rng } from '../../src/core/index.js';
-import { DiffusionChunkHead, NoiseSchedule } from '../../src/policy/index.js';
+import { GraspEnv, loadTask } from '../../src/env/index.js';
+import { NoiseSchedule, robotInfoOf } from '../../src/policy/index.js';
 import { sam2grasp, tempDir } from '../cli/helpers.js';
 
 describe('NoiseSchedule (cosine schedule, DDIM with eta = 0)', () => {
@@ -103,20 +103,22 @@ describe('the shipped diffusion policies sample deterministically from the episo
   });
 
   it('draws its noise from the stream it is given: the same stream, the same chunk; another, another', async () => {
-    const manifestPath = join(modelsDir(), 'dp.json');
-    const manifest = loadPolicyManifest(manifestPath);
-    const head = await DiffusionChunkHead.load(manifest, join(modelsDir(), manifest.file), manifestPath);
-    const rng = new Rng('feeds');
-    const feeds = Object.fromEntries(
-      Object.values(manifest.inputs).map(({ name, shape }) => [name, new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape)]),
-    );
-    const chunk = async (seed: string) => {
-      head.reset(new Rng(seed));
-      return (await head.run(feeds)).map((a) => [a.x, a.y, a.z, a.yaw, a.gripper]).flat();
-    };
-    const first = await chunk('episode-a');
-    expect(await chunk('episode-a')).toEqual(first);
-    expect(await chunk('episode-b')).not.toEqual(first);
-    expect(first.every(Number.isFinite)).toBe(true);
+    const task = loadTask('cubes');
+    const env = await GraspEnv.create(task);
+    try {
+      const policy = await policyFor('dp', task);
+      const { observation } = env.reset({ task: 'cubes', objects: { min: 4, max: 4 }, occlusion: 0, index: 0 });
+      const firstAction = async (seed: string) => {
+        await policy.reset({ robot: robotInfoOf(env), rng: new Rng(seed) }, observation);
+        const [a] = await policy.act(observation);
+        return [a.x, a.y, a.z, a.yaw, a.gripper];
+      };
+      const first = await firstAction('episode-a');
+      expect(await firstAction('episode-a')).toEqual(first);
+      expect(await firstAction('episode-b')).not.toEqual(first);
+      expect(first.every(Number.isFinite)).toBe(true);
+    } finally {
+      env.close();
+    }
   });
 });
