@@ -50,6 +50,6 @@ export async function run(argv: string[]): Promise<number> {
   const command = ['sam2grasp', 'eval', ...argv].join(' ');
   const report = await runEval({ task: taskRef, policy, episodes, objects, occlusion, occlusionMode, tracker, outDir, workers, command });
   console.log(report.text);
-  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, table.md, table.tex, plot.svg, run.json`);
+  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json`);
   return 0;
 }

@@ -9,7 +9,7 @@ export const usage = `usage: sam2grasp sweep SPEC.json --out DIR [--workers N] [
 
 Runs every policy of the spec on the same episode keys and writes, in DIR: episodes.csv (one row
 per episode, in a fixed order, appended as episodes finish), sweep.json (what the folder holds),
-summary.csv, paired.csv, table.md, table.tex, plot.svg and run.json. Running the same command again
+summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg and run.json. Running the same command again
 resumes an interrupted run; the result is the same bytes as an uninterrupted one.
 
   --out      output folder (required)
@@ -35,6 +35,6 @@ export async function run(argv: string[]): Promise<number> {
   const sweep = await resolveSweep(spec, { episodes, tracker: choice && formatTrackerChoice(choice) });
   const report = await runSweep({ sweep, outDir, shard, workers, command: ['sam2grasp', 'sweep', ...argv].join(' ') });
   console.log(report.text);
-  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, table.md, table.tex, plot.svg, run.json`);
+  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json`);
   return 0;
 }

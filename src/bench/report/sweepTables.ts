@@ -99,12 +99,14 @@ function markdownGrid(g: Grid): string {
 }
 
 /** `table.md`: the sweep's tables as a reader of the paper would lay them out. */
-export function markdownTables(spec: SweepSpec, sections: readonly TableSection[], summary: readonly SummaryRow[], paired: readonly PairedRow[]): string {
+export function markdownTables(spec: SweepSpec, sections: readonly TableSection[], summary: readonly SummaryRow[], paired: readonly PairedRow[], pairedAny: readonly PairedRow[] = []): string {
   const out = [`# ${spec.id}`, ...(spec.description ? ['', spec.description] : []), '', `Success on the target object (\`success_target\`), % with its Wilson 95 % interval, ${spec.episodes} episodes per cell; every method met the same episode keys (occlusion mode ${spec.occlusionMode})${withPerception(summary)}.`];
   for (const section of sections) {
     const grids = sectionGrids(section, spec, summary, paired, false);
     out.push('', `## ${section.title}`, '', markdownGrid(grids.success));
     if (grids.paired.rows.length) out.push('', `Paired comparisons on the same keys: A minus B in points, exact McNemar test (two-sided); ${HOLM_NOTE}.`, '', markdownGrid(grids.paired));
+    const anyGrid = sectionGrids(section, spec, summary, pairedAny, false).paired;
+    if (anyGrid.rows.length) out.push('', `The same on \`success_any\` (some object lifted and held: a policy that grasps the wrong object counts, one that grasps none does not; ${HOLM_NOTE}, a family of its own).`, '', markdownGrid(anyGrid));
     out.push('', 'Averaging diagnostic: mean horizontal distance (cm) from the closing point to the nearest object / to the centroid of all objects. A policy that averages demonstrations closes near the centroid and far from every object.', '', markdownGrid(grids.averaging));
   }
   return `${out.join('\n')}\n`;

@@ -31,16 +31,19 @@ export interface SweepReport {
 }
 
 /**
- * Writes everything derived from a sweep's rows, each file atomically: summary.csv, paired.csv,
- * table.md, table.tex, plot.svg, and run.json with the given facts about the run.
+ * Writes everything derived from a sweep's rows, each file atomically: summary.csv, paired.csv
+ * (on success_target), paired-any.csv (the same tests on success_any), table.md, table.tex,
+ * plot.svg, and run.json with the given facts about the run.
  */
 export async function writeSweepReport(outDir: string, spec: SweepSpec, taskIds: readonly string[], rows: readonly EpisodeRow[], run: Record<string, unknown>): Promise<SweepReport> {
   const summary = summarize(rows);
   const sections = tableSections(spec, taskIds);
   const paired = pairedComparisons(rows, sectionFamily(sections));
+  const pairedAny = pairedComparisons(rows, sectionFamily(sections), 'success_any');
   await writeCsvAtomic(join(outDir, 'summary.csv'), SUMMARY_COLUMNS, summary.map(summaryRecord));
   await writeCsvAtomic(join(outDir, 'paired.csv'), PAIRED_COLUMNS, paired.map(pairedRecord));
-  writeFileAtomic(join(outDir, 'table.md'), markdownTables(spec, sections, summary, paired));
+  await writeCsvAtomic(join(outDir, 'paired-any.csv'), PAIRED_COLUMNS, pairedAny.map(pairedRecord));
+  writeFileAtomic(join(outDir, 'table.md'), markdownTables(spec, sections, summary, paired, pairedAny));
   writeFileAtomic(join(outDir, 'table.tex'), latexTables(spec, sections, summary, paired));
   writeFileAtomic(join(outDir, 'plot.svg'), await sweepPlot(spec, sections, summary));
   writeFileAtomic(join(outDir, 'run.json'), `${JSON.stringify({ sweep: spec.id, ...run, ...environmentFacts() }, null, 2)}\n`);

@@ -27,8 +27,10 @@ export const PAIRED_COLUMNS = ['task', 'objects', 'occlusion', 'occlusion_mode',
  * exact McNemar test of the paper's comparisons, which uses that the methods met the same scenes.
  * `familyOf` names the family each comparison is read in (a sweep's: the table section that shows
  * it); `p_holm` is Holm's adjustment over the comparisons of the family that paired any key.
+ * `outcome` is what counts as a success: the target lifted (the paper's tables), or any object
+ * (what tells a policy that grasps the wrong object from one that grasps none).
  */
-export function pairedComparisons(rows: readonly EpisodeRow[], familyOf: (cell: Cell) => string): PairedRow[] {
+export function pairedComparisons(rows: readonly EpisodeRow[], familyOf: (cell: Cell) => string, outcome: 'success_target' | 'success_any' = 'success_target'): PairedRow[] {
   // Keys are paired within a cell: by cell, then policy, then key index.
   const cells = new Map<string, { cell: Cell; byPolicy: Map<string, Map<string, boolean>> }>();
   for (const r of rows) {
@@ -36,7 +38,7 @@ export function pairedComparisons(rows: readonly EpisodeRow[], familyOf: (cell: 
     cells.set(cellId(r), entry);
     const byKey = entry.byPolicy.get(r.policy) ?? new Map<string, boolean>();
     entry.byPolicy.set(r.policy, byKey);
-    byKey.set(r.index, r.success_target === '1');
+    byKey.set(r.index, r[outcome] === '1');
   }
   const out: PairedRow[] = [];
   for (const { cell, byPolicy } of cells.values()) {

@@ -39,4 +39,13 @@ describe('exact tests on paired outcomes', () => {
     expect(pair.p_holm).toBe(1);
     expect(rest).toEqual([]);
   });
+
+  it('pairs on success_any when asked: grasping the wrong object counts, grasping none does not', () => {
+    const row = (policy: string, index: number, target: boolean, any: boolean) =>
+      ({ task: 'cubes', objects: '3-6', occlusion: '0', occlusion_mode: 'frames', index: String(index), policy, success_target: target ? '1' : '0', success_any: any ? '1' : '0' }) as EpisodeRow;
+    // a grasps a wrong cube on keys 0-2; b grasps nothing there.
+    const rows = [0, 1, 2, 3].flatMap((i) => [row('a', i, i === 3, true), row('b', i, i === 3, i === 3)]);
+    expect(pairedComparisons(rows, () => 'one')[0]).toMatchObject({ successes_a: 1, successes_b: 1, a_only: 0, b_only: 0 });
+    expect(pairedComparisons(rows, () => 'one', 'success_any')[0]).toMatchObject({ successes_a: 4, successes_b: 1, a_only: 3, b_only: 0 });
+  });
 });
