@@ -41,6 +41,6 @@ describe.each(policyNames(modelsDir()).map((name) => [name]))('registered policy
 describe('the registry', () => {
   it('has the expert and every shipped head, and names them when asked for another', async () => {
     expect(policyNames(modelsDir())).toEqual(['expert', ...LEARNED_POLICIES, ...CUBE_ONLY_POLICIES]);
-    await expect(policyFor('acts', env.task)).rejects.toThrow(/--policy: unknown policy "acts" \(known: expert, act, act-cvae, act-condition, sam2grasp, act-cubes, act-cvae-cubes, act-condition-cubes, sam2grasp-cubes, or onnx:path\/to\/manifest\.json\)/);
+    await expect(policyFor('acts', env.task)).rejects.toThrow(/--policy: unknown policy "acts" \(known: expert, act, act-cvae, act-condition, sam2grasp, dp, dp-prompted, act-cubes, act-cvae-cubes, act-condition-cubes, sam2grasp-cubes, or onnx:path\/to\/manifest\.json\)/);
   });
 });
