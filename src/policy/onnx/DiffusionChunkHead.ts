@@ -12,6 +12,7 @@ import { NoiseSchedule } from './NoiseSchedule.js';
  * number of steps with the observation's tensors held fixed.
  */
 export class DiffusionChunkHead extends ChunkHead {
+  private readonly diffusion: NonNullable<PolicyManifest['diffusion']>;
   private readonly schedule: NoiseSchedule;
   private readonly timesteps: number[];
   private readonly sample: Float32Array;
@@ -19,7 +20,8 @@ export class DiffusionChunkHead extends ChunkHead {
 
   private constructor(manifest: PolicyManifest, session: ort.InferenceSession) {
     super(manifest, session);
-    const { trainSteps, inferenceSteps, sample } = manifest.diffusion!;
+    this.diffusion = manifest.diffusion!;
+    const { trainSteps, inferenceSteps, sample } = this.diffusion;
     this.schedule = new NoiseSchedule(trainSteps);
     this.timesteps = this.schedule.inferenceTimesteps(inferenceSteps);
     this.sample = new Float32Array(sample.shape.reduce((a, b) => a * b, 1));
@@ -35,14 +37,14 @@ export class DiffusionChunkHead extends ChunkHead {
 
   override async run(feeds: Record<string, ort.Tensor>): Promise<Action[]> {
     if (!this.rng) throw new Error(`${this.manifest.name}: run before reset`);
-    const { sample, timestep } = this.manifest.diffusion!;
+    const { sample, timestep, prediction, clipSample } = this.diffusion;
     for (let i = 0; i < this.sample.length; i++) this.sample[i] = this.rng.normal();
     const t = new Float32Array(1);
     const inputs = { ...feeds, [sample.name]: new ort.Tensor('float32', this.sample, sample.shape), [timestep.name]: new ort.Tensor('float32', t, timestep.shape) };
     for (let i = 0; i < this.timesteps.length; i++) {
       t[0] = this.timesteps[i];
       const out = await this.session.run(inputs);
-      this.schedule.step(this.sample, out[this.manifest.output.name].data as Float32Array, this.timesteps[i], this.timesteps[i + 1] ?? -1, this.manifest.diffusion!.prediction, this.manifest.diffusion!.clipSample);
+      this.schedule.step(this.sample, out[this.manifest.output.name].data as Float32Array, this.timesteps[i], this.timesteps[i + 1] ?? -1, prediction, clipSample);
     }
     return this.toActions(this.sample);
   }
