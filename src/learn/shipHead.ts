@@ -41,7 +41,7 @@ export async function shipHead(head: TrainedHead, name: string, conditioning: Co
       }
     : {
         output: { name: HEAD_TENSORS.actions, shape: chunk },
-        execution: { ensemble: true, ensembleM: 0.01, queryEvery: 1, latencySteps: 0 },
+        execution: { ensembleM: 0.01, queryEvery: 1, latencySteps: 0 },
         description: `ACT-style head (${head.config.cvae ? 'CVAE, ' : ''}${conditioning} conditioning) trained by sam2grasp train`,
       });
   return parity;
