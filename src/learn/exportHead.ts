@@ -96,7 +96,8 @@ export async function checkParity(onnx: Uint8Array, params: HeadParams, config: 
     const raw = Float32Array.from({ length: featureLength }, (_, i) => norm.mean[i] + norm.std[i] * rng.normal());
     const proprio = Float32Array.from({ length: config.proprioLength }, () => rng.normal());
     const chunkShape = [1, config.chunk, config.actionLength] as [number, number, number];
-    const sample = Float32Array.from({ length: config.chunk * config.actionLength }, () => rng.normal());
+    // A regression head's check draws what it drew before denoisers existed: the same inputs.
+    const sample = Float32Array.from({ length: config.denoiser ? config.chunk * config.actionLength : 0 }, () => rng.normal());
     const step = config.denoiser ? rng.int(0, config.denoiser.trainSteps - 1) : 0;
     const out = await session.run({
       [HEAD_TENSORS.features]: new ort.Tensor('float32', raw, [1, featureLength]),
