@@ -11,7 +11,7 @@ import { environmentFacts, sceneRng, STREAMS, writeFileAtomic } from '../src/cor
 import { GraspEnv, loadTask } from '../src/env/index.js';
 import ort from 'onnxruntime-node';
 import { loadPolicyManifest } from '../src/config/index.js';
-import { ChunkHead, DiffusionChunkHead, LEARNED_POLICIES, ScriptedExpert } from '../src/policy/index.js';
+import { LEARNED_POLICIES, loadChunkHead, ScriptedExpert } from '../src/policy/index.js';
 import { cameraModelOf, cloneFrame, makeSceneCamera, objectSegmentId, SceneMirror, sensorView, SoftwareRenderer, type Frame } from '../src/render/index.js';
 import { conditionedFeatures, FeatureEncoder, IdsDetector, loadPerception, type Perception } from '../src/perception/index.js';
 import { Rng } from '../src/core/index.js';
@@ -229,8 +229,7 @@ async function episodeOverhead(policyName: string, episodes: number) {
 async function headCost(name: string, queries: number) {
   const manifestPath = join(modelsDir(), `${name}.json`);
   const manifest = loadPolicyManifest(manifestPath);
-  const file = join(modelsDir(), manifest.file);
-  const head = manifest.diffusion ? await DiffusionChunkHead.load(manifest, file, manifestPath) : await ChunkHead.load(manifest, file, manifestPath);
+  const head = await loadChunkHead(manifest, join(modelsDir(), manifest.file), manifestPath);
   const rng = new Rng('perf/heads');
   head.reset(rng.stream(name));
   const feeds = Object.fromEntries(Object.values(manifest.inputs).map(({ name: tensor, shape }) => [tensor, new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape)]));

@@ -7,4 +7,4 @@ export { EnsembledPolicy, type ExecutionOptions } from './EnsembledPolicy.js';
 export { OnnxChunkPolicy } from './onnx/OnnxChunkPolicy.js';
 export { NoiseSchedule, type DiffusionPrediction } from './onnx/NoiseSchedule.js';
 export { ChunkHead } from './onnx/ChunkHead.js';
-export { DiffusionChunkHead } from './onnx/DiffusionChunkHead.js';
+export { DiffusionChunkHead, loadChunkHead } from './onnx/DiffusionChunkHead.js';

@@ -16,6 +16,9 @@ export class DiffusionChunkHead extends ChunkHead {
   private readonly schedule: NoiseSchedule;
   private readonly timesteps: number[];
   private readonly sample: Float32Array;
+  private readonly step = new Float32Array(1);
+  /** The sample and step tensors wrap the two buffers above: the loop rewrites them in place. */
+  private readonly loopTensors: Record<string, ort.Tensor>;
   private rng: Rng | null = null;
 
   private constructor(manifest: PolicyManifest, session: ort.InferenceSession) {
@@ -25,6 +28,8 @@ export class DiffusionChunkHead extends ChunkHead {
     this.schedule = new NoiseSchedule(trainSteps);
     this.timesteps = this.schedule.inferenceTimesteps(inferenceSteps);
     this.sample = new Float32Array(sample.shape.reduce((a, b) => a * b, 1));
+    const { timestep } = this.diffusion;
+    this.loopTensors = { [sample.name]: new ort.Tensor('float32', this.sample, sample.shape), [timestep.name]: new ort.Tensor('float32', this.step, timestep.shape) };
   }
 
   static override async load(manifest: PolicyManifest, file: string, manifestPath: string): Promise<DiffusionChunkHead> {
@@ -37,15 +42,19 @@ export class DiffusionChunkHead extends ChunkHead {
 
   override async run(feeds: Record<string, ort.Tensor>): Promise<Action[]> {
     if (!this.rng) throw new Error(`${this.manifest.name}: run before reset`);
-    const { sample, timestep, prediction, clipSample } = this.diffusion;
+    const { prediction, clipSample } = this.diffusion;
     for (let i = 0; i < this.sample.length; i++) this.sample[i] = this.rng.normal();
-    const t = new Float32Array(1);
-    const inputs = { ...feeds, [sample.name]: new ort.Tensor('float32', this.sample, sample.shape), [timestep.name]: new ort.Tensor('float32', t, timestep.shape) };
+    const inputs = { ...feeds, ...this.loopTensors };
     for (let i = 0; i < this.timesteps.length; i++) {
-      t[0] = this.timesteps[i];
+      this.step[0] = this.timesteps[i];
       const out = await this.session.run(inputs);
       this.schedule.step(this.sample, out[this.manifest.output.name].data as Float32Array, this.timesteps[i], this.timesteps[i + 1] ?? -1, prediction, clipSample);
     }
     return this.toActions(this.sample);
   }
+}
+
+/** The head a manifest describes: the DDIM sampler around a denoiser, or a regression head. */
+export function loadChunkHead(manifest: PolicyManifest, file: string, manifestPath: string): Promise<ChunkHead> {
+  return manifest.diffusion ? DiffusionChunkHead.load(manifest, file, manifestPath) : ChunkHead.load(manifest, file, manifestPath);
 }

@@ -5,8 +5,8 @@ import { InputError } from '../../core/index.js';
 import type { Action, Observation } from '../../env/index.js';
 import type { Perception } from '../../perception/index.js';
 import type { Policy, PolicyContext } from '../Policy.js';
-import { ChunkHead } from './ChunkHead.js';
-import { DiffusionChunkHead } from './DiffusionChunkHead.js';
+import type { ChunkHead } from './ChunkHead.js';
+import { loadChunkHead } from './DiffusionChunkHead.js';
 import { ObservationEncoder } from './ObservationEncoder.js';
 import type { CameraSizes } from './observationRoles.js';
 
@@ -44,8 +44,7 @@ export class OnnxChunkPolicy implements Policy {
     if (!existsSync(file)) throw new InputError(manifestPath, `file: ${file} does not exist`);
     if (manifest.controlHz !== task.controlHz) throw new InputError(manifestPath, `controlHz: trained at ${manifest.controlHz} Hz, the task runs at ${task.controlHz} Hz`);
     const observations = await ObservationEncoder.create(manifest, manifestPath, task.cameras, perception);
-    const head = manifest.diffusion ? await DiffusionChunkHead.load(manifest, file, manifestPath) : await ChunkHead.load(manifest, file, manifestPath);
-    return new OnnxChunkPolicy(manifest, observations, head);
+    return new OnnxChunkPolicy(manifest, observations, await loadChunkHead(manifest, file, manifestPath));
   }
 
   reset(ctx: PolicyContext, first: Observation): Promise<void> {
