@@ -15,7 +15,7 @@ const SWEEPS = {
   claims: ['claims-identity', 'claims-memory', 'claims-clutter'],
 } as const;
 
-export const usage = `usage: sam2grasp bench [--claims] [--full | --episodes N] [--workers N] [--out DIR]
+export const usage = `usage: sam2grasp bench [--claims] [--full | --episodes N] [--workers N] [--out DIR] [--no-record]
 
 Runs scenes/sweeps/paper-table1.json (expert, act, act-cvae, act-condition, sam2grasp on 3-6
 cubes) and scenes/sweeps/paper-table3.json (the same under occlusion p = 0, 0.2, 0.4, 0.6) and
@@ -29,10 +29,11 @@ an interrupted bench resumes when run again.
   --episodes  episodes per cell (default: ${QUICK_EPISODES}; both paper tables in about 13 minutes on two cores)
   --full      the paper's ${FULL_EPISODES} episodes per cell
   --workers   worker threads (default: the machine's ${defaultWorkers()} cores)
-  --out       output folder (default: results/bench)`;
+  --out       output folder (default: results/bench)
+  --no-record do not record the episodes' motion (motion.bin, for the report's replays)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { episodes: { type: 'string' }, full: { type: 'boolean' }, claims: { type: 'boolean' }, workers: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseFlags(argv, { episodes: { type: 'string' }, full: { type: 'boolean' }, claims: { type: 'boolean' }, workers: { type: 'string' }, out: { type: 'string' }, 'no-record': { type: 'boolean' } });
   if (values.help) return (console.log(usage), 0);
   const episodes = values.full ? FULL_EPISODES : intFlag(values.episodes, '--episodes', QUICK_EPISODES, 1, 100_000);
   const workers = intFlag(values.workers, '--workers', defaultWorkers(), 1, 64);
@@ -42,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   const resolved = await Promise.all(sweeps.map((path) => resolveSweep(path, { episodes })));
   for (const sweep of resolved) {
     const dir = join(outDir, `${sweep.spec.id}-${episodes}`);
-    const report = await runSweep({ sweep, outDir: dir, shard: WHOLE, workers, command: ['sam2grasp', 'bench', ...argv].join(' ') });
+    const report = await runSweep({ sweep, outDir: dir, shard: WHOLE, workers, record: !values['no-record'], command: ['sam2grasp', 'bench', ...argv].join(' ') });
     console.log(`${report.text}\n\npaired tests, tables as Markdown and LaTeX, plot: ${dir}/\n`);
   }
   console.log(`${episodes} episodes per cell in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${outDir}/`);

@@ -5,11 +5,12 @@ import { intFlag, parseFlags, required, TRACKER_USAGE, trackerFlag } from './fla
 
 export const summary = 'run a sweep spec (policies x tasks x objects x occlusion) in parallel, sharded or resumed';
 
-export const usage = `usage: sam2grasp sweep SPEC.json --out DIR [--workers N] [--shard i/N] [--episodes N] [--tracker T]
+export const usage = `usage: sam2grasp sweep SPEC.json --out DIR [--workers N] [--shard i/N] [--episodes N] [--tracker T] [--no-record]
 
 Runs every policy of the spec on the same episode keys and writes, in DIR: episodes.csv (one row
 per episode, in a fixed order, appended as episodes finish), sweep.json (what the folder holds),
-summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg and run.json. Running the same command again
+summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json and motion.bin
+(every episode's motion, for the report's replays). Running the same command again
 resumes an interrupted run; the result is the same bytes as an uninterrupted one.
 
   --out      output folder (required)
@@ -20,10 +21,11 @@ resumes an interrupted run; the result is the same bytes as an uninterrupted one
              spec's keys, but a sweep of its own)
 ${TRACKER_USAGE}; instead of the spec's
                     tracker; given, a tracking probe also runs it beside every policy and rows
-                    record prompt_iou, track_iou, track_iou_blind and track_switches`;
+                    record prompt_iou, track_iou, track_iou_blind and track_switches
+  --no-record  do not record the episodes' motion (motion.bin; about 3 KB per episode)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { out: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' }, episodes: { type: 'string' }, tracker: { type: 'string' } }, true);
+  const { values, positionals } = parseFlags(argv, { out: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' }, episodes: { type: 'string' }, tracker: { type: 'string' }, 'no-record': { type: 'boolean' } }, true);
   if (values.help) return (console.log(usage), 0);
   if (positionals.length > 1) throw new InputError('SPEC', `one sweep spec at a time, got ${positionals.length}`);
   const spec = required(positionals[0], 'SPEC');
@@ -33,8 +35,8 @@ export async function run(argv: string[]): Promise<number> {
   const episodes = values.episodes === undefined ? undefined : intFlag(values.episodes, '--episodes', 0, 1, 100_000);
   const choice = trackerFlag(values.tracker);
   const sweep = await resolveSweep(spec, { episodes, tracker: choice && formatTrackerChoice(choice) });
-  const report = await runSweep({ sweep, outDir, shard, workers, command: ['sam2grasp', 'sweep', ...argv].join(' ') });
+  const report = await runSweep({ sweep, outDir, shard, workers, record: !values['no-record'], command: ['sam2grasp', 'sweep', ...argv].join(' ') });
   console.log(report.text);
-  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json`);
+  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json${values['no-record'] ? '' : ', motion.bin'}`);
   return 0;
 }

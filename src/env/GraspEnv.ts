@@ -313,6 +313,10 @@ export class GraspEnv implements GraspEnvLike {
   }
 
   /** Hash of the exact physics state now. */
+  bodyPoses(): Float32Array {
+    return this.requireEpisode().gw.bodyPoses();
+  }
+
   stateHash(): string {
     return this.requireEpisode().gw.stateHash();
   }

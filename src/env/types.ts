@@ -183,4 +183,9 @@ export interface GraspEnvLike extends Env {
   setDistractor(pose: { position: Vec3; yaw: number } | null): void;
   /** World position of the scene camera. */
   sceneCameraPosition(): Vec3;
+  /**
+   * Ground truth for recordings: every body's exact pose in the order `stateHash` hashes them
+   * (objects, palm, fingers, pusher), 7 floats each. Never a policy's input.
+   */
+  bodyPoses(): Float32Array;
 }

@@ -1,4 +1,5 @@
 import type { Action, Observation } from '../env/index.js';
+import type { Box } from '../perception/index.js';
 import type { Policy, PolicyContext } from './Policy.js';
 import { TemporalEnsembler } from './TemporalEnsembler.js';
 
@@ -41,6 +42,10 @@ export class EnsembledPolicy implements Policy {
 
   get prompted(): boolean | undefined {
     return this.inner.prompted;
+  }
+
+  trackedBox(): Box | null {
+    return this.inner.trackedBox?.() ?? null;
   }
 
   async reset(ctx: PolicyContext, first: Observation): Promise<void> {

@@ -61,4 +61,6 @@ export interface Policy {
   readonly prompted?: boolean;
   reset(ctx: PolicyContext, first: Observation): void | Promise<void>;
   act(observation: Observation): Action[] | Promise<Action[]>;
+  /** Prompted policies with a tracker: the box it follows now (null: lost), for recordings only. */
+  trackedBox?(): Box | null;
 }

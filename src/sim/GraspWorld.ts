@@ -221,27 +221,43 @@ export class GraspWorld {
     return { perFinger, staticForce, palmTouches };
   }
 
-  /**
-   * A hash of the exact poses of every dynamic and kinematic body, in creation order: two runs
-   * that agree on it agree to the last bit.
-   */
-  stateHash(): string {
+  /** The dynamic and kinematic bodies in creation order: objects, palm, fingers, pusher. */
+  private bodies(): RAPIER.RigidBody[] {
     const bodies = this.objects.map((o) => o.body);
     if (this.gripperOrNull) bodies.push(this.gripperOrNull.palm, ...this.gripperOrNull.fingers);
     if (this.pusherOrNull) bodies.push(this.pusherOrNull.body);
-    const values = new Float64Array(bodies.length * 7);
+    return bodies;
+  }
+
+  /**
+   * Every body's exact pose (x, y, z, qx, qy, qz, qw) in `bodies()` order. Rapier computes in
+   * float32, so float32 holds the values to the last bit.
+   */
+  bodyPoses(): Float32Array {
+    const bodies = this.bodies();
+    const values = new Float32Array(bodies.length * 7);
     bodies.forEach((b, i) => {
       const p = b.translation();
       const q = b.rotation();
       values.set([p.x, p.y, p.z, q.x, q.y, q.z, q.w], i * 7);
     });
-    return hashFloats(values);
+    return values;
+  }
+
+  /** A hash of the exact poses of every dynamic and kinematic body: two runs that agree on it agree to the last bit. */
+  stateHash(): string {
+    return hashPoses(this.bodyPoses());
   }
 
   /** Releases the WebAssembly memory. The world is unusable afterwards. */
   free(): void {
     this.world.free();
   }
+}
+
+/** `GraspWorld.stateHash` of the poses `bodyPoses` gave, so a recording's last frame can be checked against its row. */
+export function hashPoses(poses: Float32Array): string {
+  return hashFloats(Float64Array.from(poses));
 }
 
 function isAtRest(body: RAPIER.RigidBody): boolean {

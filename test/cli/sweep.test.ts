@@ -3,6 +3,11 @@ import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFil
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/bench/index.js';
+import { unitId } from '../../src/bench/episode/Cell.js';
+import type { EpisodeRow } from '../../src/bench/episode/EpisodeRow.js';
+import { POSE_STRIDE } from '../../src/bench/record/EpisodeMotion.js';
+import { decodeMotion, motionRecords } from '../../src/bench/record/motionCodec.js';
+import { hashPoses } from '../../src/sim/index.js';
 import { writeHead } from '../policy/hoverHead.js';
 import { CLI, ROOT, sam2grasp, tempDir } from './helpers.js';
 
@@ -22,7 +27,7 @@ describe('sam2grasp sweep: the same bytes however it is run', () => {
     const one = sweep('one', '--workers', '1');
     expect(one.code, one.stderr).toBe(0);
     expect(sweep('two', '--workers', '2').code).toBe(0);
-    for (const f of ['episodes.csv', 'sweep.json', 'summary.csv', 'paired.csv', 'table.md', 'table.tex', 'plot.svg']) {
+    for (const f of ['episodes.csv', 'motion.bin', 'sweep.json', 'summary.csv', 'paired.csv', 'table.md', 'table.tex', 'plot.svg']) {
       expect(bytes('two', f).equals(bytes('one', f)), f).toBe(true);
     }
     const { records } = await readCsv(join(dir, 'one', 'episodes.csv'));
@@ -38,13 +43,33 @@ describe('sam2grasp sweep: the same bytes however it is run', () => {
     expect(one.stdout).toContain('expert (reference)');
   });
 
+  it("records every episode's motion: one record per row, whose last frame hashes to the row's state_hash", async () => {
+    const { records } = await readCsv(join(dir, 'one', 'episodes.csv'));
+    const motions = motionRecords(bytes('one', 'motion.bin'));
+    expect(motions).toHaveLength(records.length);
+    records.forEach((row, i) => {
+      const motion = decodeMotion(motions[i])!;
+      expect(motion.unit).toBe(unitId(row as EpisodeRow));
+      expect(motion.steps).toBe(Number(row.steps));
+      expect(motion.objects[motion.target]).toBe(row.target_name);
+      const last = motion.poses.subarray(motion.steps * motion.bodies * POSE_STRIDE);
+      expect(hashPoses(last), `row ${i + 1}`).toBe(row.state_hash);
+      expect(motion.boxes !== null, row.policy).toBe(row.policy === 'sam2grasp');
+      expect(motions[i].length).toBeLessThanOrEqual(5000);
+    });
+    const off = sweep('unrecorded', '--workers', '1', '--no-record');
+    expect(off.code, off.stderr).toBe(0);
+    expect(existsSync(join(dir, 'unrecorded', 'motion.bin'))).toBe(false);
+    expect(bytes('unrecorded').equals(bytes('one'))).toBe(true);
+  });
+
   it('merges two shards into the unsharded bytes', () => {
     expect(sweep('shard2', '--shard', '2/2', '--workers', '1').code).toBe(0);
     expect(sweep('shard1', '--shard', '1/2', '--workers', '1').code).toBe(0);
     expect(bytes('shard1').equals(bytes('one'))).toBe(false);
     const merged = sam2grasp(['merge', '--out', join(dir, 'merged'), join(dir, 'shard2'), join(dir, 'shard1')]);
     expect(merged.code, merged.stderr).toBe(0);
-    for (const f of ['episodes.csv', 'sweep.json', 'summary.csv', 'paired.csv', 'table.md']) expect(bytes('merged', f).equals(bytes('one', f)), f).toBe(true);
+    for (const f of ['episodes.csv', 'motion.bin', 'sweep.json', 'summary.csv', 'paired.csv', 'table.md']) expect(bytes('merged', f).equals(bytes('one', f)), f).toBe(true);
   });
 
   it('resumes a run killed with SIGKILL, repairing a torn last line, to the uninterrupted bytes', async () => {
@@ -58,9 +83,11 @@ describe('sam2grasp sweep: the same bytes however it is run', () => {
     expect(written).toBeGreaterThanOrEqual(5);
     expect(written).toBeLessThan(18);
     appendFileSync(join(out, 'episodes.csv'), 'cubes,3-6,0.4,frames,2,exp'); // a write cut short
+    appendFileSync(join(out, 'motion.bin'), new Uint8Array([200, 7, 0, 0, 1, 0])); // and a record
     const resumed = sweep('killed', '--workers', '1');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(bytes('killed').equals(bytes('one'))).toBe(true);
+    expect(bytes('killed', 'motion.bin').equals(bytes('one', 'motion.bin'))).toBe(true);
     expect(JSON.parse(bytes('killed', 'run.json').toString()).episodesResumed).toBe(written);
   });
 });

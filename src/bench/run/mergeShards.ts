@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSpec, readJsonFile, SweepSpecSchema } from '../../config/index.js';
 import { InputError, writeFileAtomic } from '../../core/index.js';
 import { csvText, readCsv } from './csvFiles.js';
 import { unitId } from '../episode/Cell.js';
 import { EPISODE_COLUMNS, type EpisodeRow } from '../episode/EpisodeRow.js';
+import { EMPTY_RECORD, motionRecords } from '../record/motionCodec.js';
 import { prepareOutDir } from './prepareOutDir.js';
 import { parseShard, SweepPlan, WHOLE } from './SweepPlan.js';
 import { writeSweepReport, type SweepRecord, type SweepReport } from '../report/writeSweepReport.js';
@@ -36,6 +37,7 @@ export async function mergeShards(dirs: readonly string[], outDir: string, comma
   const spec = parseSpec(SweepSpecSchema, first.spec, `${dirs[0]}/sweep.json: spec`);
   const whole = new SweepPlan(spec, first.taskIds, WHOLE);
   const rows: EpisodeRow[] = [];
+  const motions = new Map<EpisodeRow, Uint8Array>();
   for (const [i, dir] of dirs.entries()) {
     const plan = new SweepPlan(spec, first.taskIds, parseShard(records[i].shard));
     const { columns, records: shardRows } = await readCsv(join(dir, 'episodes.csv'));
@@ -44,11 +46,20 @@ export async function mergeShards(dirs: readonly string[], outDir: string, comma
     if (bad >= 0) throw new InputError(`${dir}/episodes.csv`, `line ${bad + 2} is not shard ${records[i].shard}'s episode there (a duplicated or foreign key)`);
     if (shardRows.length < plan.units.length) throw new InputError(`${dir}/episodes.csv`, `holds ${shardRows.length} of the shard's ${plan.units.length} episodes; finish it first (re-run its command)`);
     rows.push(...(shardRows as EpisodeRow[]));
+    shardMotions(dir, shardRows.length).forEach((record, r) => motions.set(shardRows[r] as EpisodeRow, record));
   }
   rows.sort((a, b) => whole.positionOfRow(a) - whole.positionOfRow(b));
 
   prepareOutDir(outDir);
+  if (dirs.some((dir) => existsSync(join(dir, 'motion.bin')))) writeFileAtomic(join(outDir, 'motion.bin'), Buffer.concat(rows.map((row) => motions.get(row)!)));
   writeFileAtomic(join(outDir, 'episodes.csv'), await csvText(EPISODE_COLUMNS, rows));
   writeFileAtomic(join(outDir, 'sweep.json'), `${JSON.stringify({ ...first, shard: '1/1' }, null, 2)}\n`);
   return writeSweepReport(outDir, spec, first.taskIds, rows, { command, configHash: first.configHash, mergedFrom: dirs });
+}
+
+/** A shard's motion records, one per row (empty records where it recorded none). */
+function shardMotions(dir: string, rows: number): Uint8Array[] {
+  const path = join(dir, 'motion.bin');
+  const records = existsSync(path) ? motionRecords(readFileSync(path)).slice(0, rows) : [];
+  return Array.from({ length: rows }, (_, r) => records[r] ?? EMPTY_RECORD);
 }

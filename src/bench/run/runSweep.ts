@@ -7,6 +7,8 @@ import { InputError, Progress, projectPackage, writeFileAtomic } from '../../cor
 import { unitId } from '../episode/Cell.js';
 import { crashedRow, EPISODE_COLUMNS, type EpisodeRow } from '../episode/EpisodeRow.js';
 import { sweepRecord, writeSweepReport, type SweepReport } from '../report/writeSweepReport.js';
+import { MotionLog } from '../record/MotionLog.js';
+import { EMPTY_RECORD } from '../record/motionCodec.js';
 import { AppendOnlyCsv } from './csvFiles.js';
 import { prepareOutDir } from './prepareOutDir.js';
 import type { ResolvedSweep } from './resolveSweep.js';
@@ -23,6 +25,8 @@ export interface SweepOptions {
   command: string;
   /** The progress bar's label (default: the sweep's id and shard). */
   label?: string;
+  /** Record every episode's motion in motion.bin (default: true; `--no-record`). */
+  record?: boolean;
 }
 
 export const defaultWorkers = () => availableParallelism();
@@ -42,36 +46,42 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const { log, records } = await AppendOnlyCsv.resume(join(outDir, 'episodes.csv'), EPISODE_COLUMNS);
   const done = records as EpisodeRow[];
   checkPrefix(done, plan, outDir);
+  const record = options.record ?? true;
+  const motionPath = join(outDir, 'motion.bin');
+  const motions = record || existsSync(motionPath) ? MotionLog.resume(motionPath, done.map(unitId)) : undefined;
 
   const started = Date.now();
   const todo = plan.units.slice(done.length);
   const progress = new Progress(options.label ?? `${sweep.spec.id}${shard.count > 1 ? ` shard ${formatShard(shard)}` : ''}`, todo.length);
   const rows = [...done];
   const milliseconds: Record<string, number[]> = {};
-  const pending = new Map<number, EpisodeRow>();
+  const pending = new Map<number, { row: EpisodeRow; motion: Uint8Array }>();
   let next = 0;
-  const finish = async (i: number, row: EpisodeRow) => {
-    pending.set(i, row);
+  const finish = async (i: number, row: EpisodeRow, motion: Uint8Array = EMPTY_RECORD) => {
+    pending.set(i, { row, motion });
     for (let r = pending.get(next); r; r = pending.get(next)) {
       pending.delete(next++);
-      rows.push(r);
-      await log.append(r);
-      progress.tick(r.success_target === '1');
+      rows.push(r.row);
+      // The record first: a crash between the two leaves one record too many, which resume cuts.
+      motions?.append(r.motion);
+      await log.append(r.row);
+      progress.tick(r.row.success_target === '1');
     }
   };
   try {
-    await runUnits(todo, jobFor(sweep, plan), options.workers, async (i, result) => {
+    await runUnits(todo, jobFor(sweep, plan, record), options.workers, async (i, result) => {
       if (result instanceof Error) {
         console.error(`${plan.unitId(todo[i])}: crashed (${result.message.split('\n')[0]})`);
         await finish(i, crashedRow(todo[i].key, todo[i].policy, plan.occlusionMode));
         return;
       }
       (milliseconds[result.row.policy] ??= []).push(result.milliseconds);
-      await finish(i, result.row);
+      await finish(i, result.row, result.motion);
     });
   } finally {
     progress.stop();
     log.close();
+    motions?.close();
   }
   const wallSeconds = (Date.now() - started) / 1000;
   return writeSweepReport(outDir, sweep.spec, sweep.taskIds, rows, {
@@ -81,6 +91,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     models: sweep.models,
     shard: formatShard(shard),
     workers: options.workers,
+    recorded: record,
     startedAt: new Date(started).toISOString(),
     wallSeconds,
     episodesRun: todo.length,
@@ -107,10 +118,10 @@ function checkPrefix(done: readonly EpisodeRow[], plan: SweepPlan, outDir: strin
   if (bad >= 0) throw new InputError('--out', `${outDir}/episodes.csv line ${bad + 2} is not this sweep's next episode; use a fresh folder`);
 }
 
-function jobFor(sweep: ResolvedSweep, plan: SweepPlan): (unit: SweepUnit) => UnitJob {
+function jobFor(sweep: ResolvedSweep, plan: SweepPlan, record: boolean): (unit: SweepUnit) => UnitJob {
   const refs = new Map(sweep.spec.policies.map((label, i) => [label, sweep.policyRefs[i]]));
   const tasks = new Map(sweep.taskIds.map((id, i) => [id, sweep.taskRefs[i]]));
-  return (unit) => ({ taskRef: tasks.get(unit.key.task)!, policy: refs.get(unit.policy)!, key: unit.key, occlusionMode: plan.spec.occlusionMode, tracker: plan.spec.tracker });
+  return (unit) => ({ taskRef: tasks.get(unit.key.task)!, policy: refs.get(unit.policy)!, key: unit.key, occlusionMode: plan.spec.occlusionMode, tracker: plan.spec.tracker, record });
 }
 
 /**

@@ -3,9 +3,12 @@ import { GraspEnv, loadTask, OcclusionWrapper, parseOcclusionMode, type Env } fr
 import { loadPerception, parseTrackerChoice, type Perception } from '../../perception/index.js';
 import type { Policy } from '../../policy/index.js';
 import type { Task } from '../../sim/index.js';
+import { unitId } from '../episode/Cell.js';
+import { combineHooks } from '../episode/EpisodeHooks.js';
 import { toEpisodeRow, type EpisodeRow } from '../episode/EpisodeRow.js';
 import { runEpisode } from '../episode/runEpisode.js';
 import { TrackingProbe } from '../episode/TrackingProbe.js';
+import { MotionRecorder } from '../record/MotionRecorder.js';
 import { learnedTrackerManifest, policyFor, rowPolicyName } from './policyFor.js';
 
 /** What a worker needs to run one unit of a sweep; plain data, so it crosses threads. */
@@ -17,12 +20,16 @@ export interface UnitJob {
   occlusionMode: string;
   /** The sweep's tracker (`--tracker`): the default of prompted policies, and the probe's. */
   tracker?: string;
+  /** Record the episode's motion (motion.bin). */
+  record: boolean;
 }
 
 export interface UnitResult {
   row: EpisodeRow;
   /** Wall time of the episode in this worker, for run.json (never in the rows). */
   milliseconds: number;
+  /** The motion record, when recording. */
+  motion?: Uint8Array;
 }
 
 // Loaded once per thread and reused: the episode's result depends on its key alone, never on
@@ -54,9 +61,11 @@ export async function runUnit(job: UnitJob): Promise<UnitResult> {
   const policy = await cached(policies, `${job.taskRef}|${job.policy}|${job.tracker}`, () => policyFor(job.policy, task, tracker));
   const perception = tracker && (await cached(perceptions, `${job.taskRef}|${job.tracker}`, () => loadPerception(tracker, task.spec, learnedTrackerManifest())));
   const probe = perception ? new TrackingProbe(env, perception) : undefined;
-  const result = await runEpisode(env, policy, job.key, probe);
+  const recorder = job.record ? new MotionRecorder(env, policy.prompted === true) : undefined;
+  const result = await runEpisode(env, policy, job.key, combineHooks(...[probe, recorder].filter((h) => h !== undefined)));
   if (probe) result.tracking = probe.metrics();
-  return { row: toEpisodeRow({ ...result, policy: rowPolicyName(job.policy, result.policy) }, mode), milliseconds: performance.now() - started };
+  const row = toEpisodeRow({ ...result, policy: rowPolicyName(job.policy, result.policy) }, mode);
+  return { row, milliseconds: performance.now() - started, motion: recorder?.finish(unitId(row)) };
 }
 
 /** The pool's entry point (tinypool calls the default export). */

@@ -63,6 +63,11 @@ export class ObservationEncoder {
     this.track = await this.tracker.init(first.frames.scene, ctx.prompt);
   }
 
+  /** The tracker's box now: null before a prompt, when lost, or for a model that does not track. */
+  trackedBox(): Box | null {
+    return this.track?.box ?? null;
+  }
+
   /** The model's feeds for this step, by its tensor names. */
   async encode(observation: Observation): Promise<Record<string, ort.Tensor>> {
     if (this.tracker && observation.t > 0) this.track = await this.tracker.track(observation.frames.scene);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { loadPolicyManifest, type PolicyManifest } from '../../config/index.js';
 import { InputError } from '../../core/index.js';
 import type { Action, Observation } from '../../env/index.js';
-import type { Perception } from '../../perception/index.js';
+import type { Box, Perception } from '../../perception/index.js';
 import type { Policy, PolicyContext } from '../Policy.js';
 import type { ChunkHead } from './ChunkHead.js';
 import { loadChunkHead } from './DiffusionChunkHead.js';
@@ -54,5 +54,9 @@ export class OnnxChunkPolicy implements Policy {
 
   async act(observation: Observation): Promise<Action[]> {
     return this.head.run(await this.observations.encode(observation));
+  }
+
+  trackedBox(): Box | null {
+    return this.observations.trackedBox();
   }
 }
