@@ -33,6 +33,25 @@ export function palmHalfLength(maxOpening: number): number {
   return maxOpening / 2 + G.fingerThickness + G.palmOverhang;
 }
 
+/** A box collider of the hand: half extents, and its centre in its body's frame (metres). */
+export interface GripperBox {
+  halfExtents: readonly [number, number, number];
+  offset: readonly [number, number, number];
+}
+
+/**
+ * The hand's three boxes as the physics builds them, for anything that draws the hand from
+ * recorded body poses: the palm in the palm body's frame (origin at the TCP), each finger in its
+ * own body's frame (origin on its pad face), the finger on the palm's -x side first.
+ */
+export function gripperBoxes(maxOpening: number): { palm: GripperBox; fingers: readonly [GripperBox, GripperBox] } {
+  const finger = (side: -1 | 1): GripperBox => ({ halfExtents: [G.fingerThickness / 2, G.fingerWidth / 2, G.fingerLength / 2], offset: [(side * G.fingerThickness) / 2, 0, PAD_CENTRE_Z] });
+  return {
+    palm: { halfExtents: [palmHalfLength(maxOpening), G.fingerWidth, G.palmThickness / 2], offset: [0, 0, PALM_CENTRE_Z] },
+    fingers: [finger(-1), finger(1)],
+  };
+}
+
 /**
  * A floating parallel-jaw hand, as VGN's and GIGA's: a kinematic palm that moves towards its
  * target with bounded speed, and two dynamic fingers on limited prismatic joints driven by
@@ -63,9 +82,10 @@ export class Gripper {
     this.palm = world.createRigidBody(
       RAPIER.RigidBodyDesc.kinematicPositionBased().setTranslation(hx, hy, hz),
     );
+    const palm = gripperBoxes(spec.maxOpening).palm;
     this.palmCollider = world.createCollider(
-      RAPIER.ColliderDesc.cuboid(palmHalfLength(spec.maxOpening), G.fingerWidth, G.palmThickness / 2)
-        .setTranslation(0, 0, PALM_CENTRE_Z)
+      RAPIER.ColliderDesc.cuboid(...palm.halfExtents)
+        .setTranslation(...palm.offset)
         .setCollisionGroups(COLLISION_GROUPS.gripper)
         // A kinematic palm meets fixed bodies only if asked: we want to know when it hits the bin.
         .setActiveCollisionTypes(RAPIER.ActiveCollisionTypes.DEFAULT | RAPIER.ActiveCollisionTypes.KINEMATIC_FIXED),
@@ -89,9 +109,10 @@ export class Gripper {
     );
     // The finger body's origin lies on its pad face, so the joint coordinate is the pad's
     // distance from the TCP.
+    const box = gripperBoxes(this.spec.maxOpening).fingers[side < 0 ? 0 : 1];
     const collider = this.world.createCollider(
-      RAPIER.ColliderDesc.cuboid(G.fingerThickness / 2, G.fingerWidth / 2, G.fingerLength / 2)
-        .setTranslation((side * G.fingerThickness) / 2, 0, PAD_CENTRE_Z)
+      RAPIER.ColliderDesc.cuboid(...box.halfExtents)
+        .setTranslation(...box.offset)
         .setMass(PHYSICS.fingerMass)
         .setFriction(PHYSICS.fingerFriction)
         .setCollisionGroups(COLLISION_GROUPS.gripper),
