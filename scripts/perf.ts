@@ -253,6 +253,45 @@ async function sweepRate(workers: number, episodes: number) {
   return { workers, episodes: units, seconds: +seconds.toFixed(1), episodesPerSecond: +(units / seconds).toFixed(2) };
 }
 
+/** The paper tables' policies, each timed alone through the worker pool for the bench estimate. */
+const BENCH_POLICIES = ['expert', 'act', 'act-cvae', 'act-condition', 'sam2grasp'];
+/** `bench`'s cells: Table I (occlusion 0) and Table III (0, 0.2, 0.4, 0.6), on cubes 3-6. */
+const BENCH_CELLS = 5;
+
+/** Episodes per second of one policy on cubes 3-6 at occlusion 0.4 (the middle of Table III), recording on, through runSweep. */
+async function policyRate(policy: string, workers: number, episodes: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'sam2grasp-perf-'));
+  const specPath = join(dir, 'spec.json');
+  writeFileAtomic(specPath, JSON.stringify({ id: `perf-${policy}`, policies: [policy], tasks: ['cubes'], objects: ['3-6'], occlusion: [0.4], episodes }));
+  const sweep = await resolveSweep(specPath);
+  const start = process.hrtime.bigint();
+  await runSweep({ sweep, outDir: join(dir, 'out'), shard: WHOLE, workers, command: 'perf', label: `perf ${policy} x${workers}` });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  rmSync(dir, { recursive: true });
+  return +(episodes / seconds).toFixed(2);
+}
+
+/**
+ * Episodes per second per policy on 1 and 2 workers (start-up and model loading included, as a
+ * sweep pays them), and from the 2-worker rates the wall time of `bench` and `bench --full`.
+ */
+async function throughput() {
+  const policies: { policy: string; episodes: number; batch: number; oneWorker: number; twoWorkers: number; speedup: number }[] = [];
+  for (const policy of BENCH_POLICIES) {
+    const episodes = policy === 'expert' ? 120 : 60;
+    const one = await policyRate(policy, 1, episodes);
+    const two = await policyRate(policy, 2, episodes);
+    policies.push({ policy, episodes, batch: 1, oneWorker: one, twoWorkers: two, speedup: +(two / one).toFixed(2) });
+  }
+  const minutes = (perCell: number) => +(policies.reduce((sum, p) => sum + (BENCH_CELLS * perCell) / p.twoWorkers, 0) / 60).toFixed(1);
+  return {
+    note: 'episodes/s, cubes 3-6 at occlusion 0.4, learned tracker, recording on; one policy per run (its worker start and model loading included); batch 1: episodes are not batched across a worker (issue 19 items 1-2 not built)',
+    policies,
+    benchMinutesEstimate: minutes(200),
+    benchFullMinutesEstimate: minutes(400),
+  };
+}
+
 /** The sections of the report, each measured only when asked for (`npm run perf -- --only perception,overhead`). */
 const SECTIONS: Record<string, () => Promise<unknown>> = {
   physicsStepsPerSecond: async () => Object.fromEntries([1, 6, 12].map((n) => [`${n}_objects`, { atRest: physicsRate(n, false), awake: physicsRate(n, true) }])),
@@ -269,6 +308,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
     note: 'one core, cubes 3-6; wall time of whole episodes / time in their physics steps alone (goal <= 1.5); policyMsPerStep includes rendering the frames it reads and its perception (learned, the default)',
     policies: [await episodeOverhead('expert', 50), await episodeOverhead('act', 20), await episodeOverhead('sam2grasp', 20), await episodeOverhead('dp', 20)],
   }),
+  throughput,
   sweep: async () => {
     const [one, two] = [await sweepRate(1, 8), await sweepRate(2, 8)];
     return { note: 'ci-smoke (5 policies x 2 occlusion levels) at 8 keys per cell, through runSweep', one, two, speedup: +(two.episodesPerSecond / one.episodesPerSecond).toFixed(2) };
