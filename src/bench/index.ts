@@ -19,4 +19,5 @@ export { holmAdjust, holmWithin } from './stats/holm.js';
 export { pairedComparisons, PAIRED_COLUMNS, formatP, type PairedRow } from './stats/pairedComparisons.js';
 export { summarize, summaryRecord, formatSummaryTable, SUMMARY_COLUMNS, type SummaryRow } from './stats/summarize.js';
 export { writeSweepReport, sweepRecord, type SweepRecord, type SweepReport } from './report/writeSweepReport.js';
+export { writeHtmlReport, type HtmlReportFacts } from './report/writeHtmlReport.js';
 export { gate, formatGate, type GateRow, type GateOptions, type Verdict } from './gate/gate.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { defaultWorkers, resolveSweep, runSweep, WHOLE } from '../bench/index.js';
+import { defaultWorkers, resolveSweep, runSweep, WHOLE, writeHtmlReport } from '../bench/index.js';
 import { projectPackage } from '../core/index.js';
 import { intFlag, parseFlags } from './flags.js';
 
@@ -44,7 +44,8 @@ export async function run(argv: string[]): Promise<number> {
   for (const sweep of resolved) {
     const dir = join(outDir, `${sweep.spec.id}-${episodes}`);
     const report = await runSweep({ sweep, outDir: dir, shard: WHOLE, workers, record: !values['no-record'], command: ['sam2grasp', 'bench', ...argv].join(' ') });
-    console.log(`${report.text}\n\npaired tests, tables as Markdown and LaTeX, plot: ${dir}/\n`);
+    const page = await writeHtmlReport(dir);
+    console.log(`${report.text}\n\npaired tests, tables as Markdown and LaTeX, plot: ${dir}/; the report with replays: ${page.dir}/index.html\n`);
   }
   console.log(`${episodes} episodes per cell in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${outDir}/`);
   return 0;

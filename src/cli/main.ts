@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   merge: () => import('./merge.js'),
   gate: () => import('./gate.js'),
   export: () => import('./export.js'),
+  report: () => import('./report.js'),
 
 
 };

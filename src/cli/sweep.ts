@@ -1,4 +1,4 @@
-import { defaultWorkers, parseShard, resolveSweep, runSweep, WHOLE } from '../bench/index.js';
+import { defaultWorkers, parseShard, resolveSweep, runSweep, WHOLE, writeHtmlReport } from '../bench/index.js';
 import { InputError } from '../core/index.js';
 import { formatTrackerChoice } from '../perception/index.js';
 import { intFlag, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
@@ -9,8 +9,8 @@ export const usage = `usage: sam2grasp sweep SPEC.json --out DIR [--workers N] [
 
 Runs every policy of the spec on the same episode keys and writes, in DIR: episodes.csv (one row
 per episode, in a fixed order, appended as episodes finish), sweep.json (what the folder holds),
-summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json and motion.bin
-(every episode's motion, for the report's replays). Running the same command again
+summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json, motion.bin
+(every episode's motion) and report/ (the page of sam2grasp report). Running the same command again
 resumes an interrupted run; the result is the same bytes as an uninterrupted one.
 
   --out      output folder (required)
@@ -36,7 +36,8 @@ export async function run(argv: string[]): Promise<number> {
   const choice = trackerFlag(values.tracker);
   const sweep = await resolveSweep(spec, { episodes, tracker: choice && formatTrackerChoice(choice) });
   const report = await runSweep({ sweep, outDir, shard, workers, record: !values['no-record'], command: ['sam2grasp', 'sweep', ...argv].join(' ') });
+  const page = await writeHtmlReport(outDir);
   console.log(report.text);
-  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json${values['no-record'] ? '' : ', motion.bin'}`);
+  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json${values['no-record'] ? '' : ', motion.bin'}; open ${page.dir}/index.html`);
   return 0;
 }

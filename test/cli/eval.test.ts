@@ -167,6 +167,6 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
   it('an unknown command', () => {
     const result = sam2grasp(['evaluate']);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('sam2grasp: command: unknown "evaluate" (commands: eval, bench, render, collect, cache, train, train-perception, sweep, merge, gate, export)');
+    expect(result.stderr.trim()).toBe('sam2grasp: command: unknown "evaluate" (commands: eval, bench, render, collect, cache, train, train-perception, sweep, merge, gate, export, report)');
   });
 });

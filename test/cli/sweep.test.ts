@@ -200,10 +200,11 @@ describe('sweep, merge and gate: bad input is one line, exit code 2, nothing wri
     expect(gate.code).toBe(2);
     expect(gate.stderr.trim()).toMatch(/other-columns\.csv: is not an episodes\.csv of this version \(lacks state_hash; has unknown hash\)$/);
     cpSync(join(dir, 'shard1'), join(dir, 'reused'), { recursive: true });
-    const before = readdirSync(join(dir, 'reused')).map((f) => bytes('reused', f).toString());
+    const files = () => readdirSync(join(dir, 'reused'), { withFileTypes: true }).filter((f) => f.isFile());
+    const before = files().map((f) => bytes('reused', f.name).toString());
     const reused = sweep('reused');
     expect(reused.code).toBe(2);
     expect(reused.stderr).toMatch(/--out: .*reused holds results of another sweep, configuration or shard than this one \(1\/1\)/);
-    expect(readdirSync(join(dir, 'reused')).map((f) => bytes('reused', f).toString())).toEqual(before);
+    expect(files().map((f) => bytes('reused', f.name).toString())).toEqual(before);
   });
 });
