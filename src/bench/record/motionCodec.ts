@@ -10,7 +10,8 @@ import { POSE_STRIDE, type EpisodeMotion } from './EpisodeMotion.js';
 //   frames 0 .. steps-1: a bit per body (ceil(bodies / 8) bytes), set for the bodies that did not
 //     move as predicted, then for those 7 zigzag varints each: every value's error against its
 //     prediction from the two frames before (constant velocity), in 0.1 mm for positions and
-//     1/32767 for quaternion components. Objects at rest cost nothing past their bit,
+//     1/32767 for quaternion components, a finger's values taken relative to the palm's.
+//     Objects at rest cost nothing past their bit,
 //   the last frame x bodies x 7 float32, exact.
 // Little-endian throughout.
 
@@ -50,10 +51,13 @@ export function encodeMotion(motion: EpisodeMotion): Uint8Array {
   const predictor = new Predictor(frame);
   const errors = new Int32Array(frame);
   const moved = new Uint8Array(Math.ceil(bodies / 8));
+  const palm = motion.objects.length * POSE_STRIDE;
+  const quantised = new Int32Array(frame);
   for (let t = 0; t < steps; t++) {
     moved.fill(0);
     for (let i = 0; i < frame; i++) {
-      const q = Math.round(motion.poses[t * frame + i] * scaleOf(i % POSE_STRIDE));
+      quantised[i] = Math.round(motion.poses[t * frame + i] * scaleOf(i % POSE_STRIDE));
+      const q = quantised[i] - fingerBase(i, palm, quantised);
       errors[i] = q - predictor.predict(i);
       predictor.set(i, q);
       const body = Math.floor(i / POSE_STRIDE);
@@ -82,7 +86,7 @@ export function decodeMotion(record: Uint8Array): EpisodeMotion | null {
   const version = input.u8();
   if (version !== VERSION) throw new Error(`motion record: version ${version}, this reader knows ${VERSION}`);
   const flags = input.u8();
-  input.u8(); // the object count, also the number of names
+  const objects = input.u8();
   const target = input.u8();
   const bodies = input.u8();
   const steps = input.u16();
@@ -105,6 +109,8 @@ export function decodeMotion(record: Uint8Array): EpisodeMotion | null {
   const poses = new Float32Array((steps + 1) * frame);
   const predictor = new Predictor(frame);
   const moved = new Uint8Array(Math.ceil(bodies / 8));
+  const palm = objects * POSE_STRIDE;
+  const quantised = new Int32Array(frame);
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < moved.length; b++) moved[b] = input.u8();
     for (let i = 0; i < frame; i++) {
@@ -112,7 +118,8 @@ export function decodeMotion(record: Uint8Array): EpisodeMotion | null {
       const error = moved[body >> 3] & (1 << (body & 7)) ? unzigzag(input.varint()) : 0;
       const q = predictor.predict(i) + error;
       predictor.set(i, q);
-      poses[t * frame + i] = q / scaleOf(i % POSE_STRIDE);
+      quantised[i] = q + fingerBase(i, palm, quantised);
+      poses[t * frame + i] = quantised[i] / scaleOf(i % POSE_STRIDE);
     }
   }
   for (let i = 0; i < frame; i++) poses[steps * frame + i] = input.f32();
@@ -133,6 +140,16 @@ export function motionRecords(file: Uint8Array): Uint8Array[] {
     at = end;
   }
   return records;
+}
+
+/**
+ * The fingers ride on the palm: each finger value is coded as its difference from the palm's same
+ * value in the same frame (already coded: the palm comes first), which changes only as the hand
+ * opens and turns. Other bodies are coded as they are.
+ */
+function fingerBase(i: number, palm: number, quantised: Int32Array): number {
+  const isFinger = i >= palm + POSE_STRIDE && i < palm + 3 * POSE_STRIDE;
+  return isFinger ? quantised[palm + (i % POSE_STRIDE)] : 0;
 }
 
 /** Each quantised value's next one predicted from its last two: the same in the encoder and the decoder. */
