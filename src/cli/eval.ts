@@ -5,12 +5,12 @@ import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags,
 
 export const summary = 'run one policy on one task: a sweep of one cell, resumable, into episodes.csv, summary.csv, tables and run.json';
 
-export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--objects K|A-B] [--out DIR] [--workers N]
+export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--objects K|A-B] [--out DIR] [--workers N] [--no-record]
 
 Runs one policy on the keys 0..N-1 of one cell: a sweep of one cell, with what a sweep does.
 Running the same command again resumes an interrupted run to the same bytes; a folder that holds
 another configuration is refused. Writes, in DIR: episodes.csv, sweep.json, summary.csv,
-paired.csv, table.md, table.tex, plot.svg and run.json.
+paired.csv, table.md, table.tex, plot.svg, run.json and motion.bin (sam2grasp report DIR shows them).
 
   --task      a task file (scenes/tasks/cubes.json) or a built-in task name (cubes, lookalike,
               lookalike2, nudge, pile, packed, unseen)
@@ -21,6 +21,7 @@ paired.csv, table.md, table.tex, plot.svg and run.json.
   --out       output folder (default: results/<policy>-<task>)
   --workers   worker threads, 1 to 64 (default: the machine's ${defaultWorkers()} cores); the results do not
               depend on it
+  --no-record do not record the episodes' motion (motion.bin)
 ${OCCLUSION_USAGE}
 ${TRACKER_USAGE}; given, a tracking probe also runs it
                     beside the policy (any policy, the expert too) and rows record prompt_iou,
@@ -35,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' },
     tracker: { type: 'string' },
     workers: { type: 'string' },
+    'no-record': { type: 'boolean' },
     ...OCCLUSION_FLAGS,
   });
   if (values.help) return (console.log(usage), 0);
@@ -48,8 +50,8 @@ export async function run(argv: string[]): Promise<number> {
   const tracker = trackerFlag(values.tracker);
   const workers = intFlag(values.workers, '--workers', defaultWorkers(), 1, 64);
   const command = ['sam2grasp', 'eval', ...argv].join(' ');
-  const report = await runEval({ task: taskRef, policy, episodes, objects, occlusion, occlusionMode, tracker, outDir, workers, command });
+  const report = await runEval({ task: taskRef, policy, episodes, objects, occlusion, occlusionMode, tracker, outDir, workers, record: !values['no-record'], command });
   console.log(report.text);
-  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json`);
+  console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json${values['no-record'] ? '' : ', motion.bin'}`);
   return 0;
 }

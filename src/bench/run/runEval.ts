@@ -21,13 +21,15 @@ export interface EvalOptions {
   /** Given: the prompted policies' tracker, and a tracking probe runs it beside the policy. */
   tracker?: TrackerChoice;
   workers: number;
+  /** Record the episodes' motion in motion.bin (default: true). */
+  record?: boolean;
 }
 
 /**
  * One policy on one cell's keys (indices 0..n-1): a sweep of one cell, run by the sweep's runner,
  * so an eval resumes after a kill, records a crashed episode and goes on, refuses a folder that
  * holds another configuration, and writes what a sweep writes (episodes.csv, sweep.json,
- * summary.csv, tables, plot, run.json).
+ * summary.csv, tables, plot, run.json, motion.bin).
  */
 export async function runEval(options: EvalOptions): Promise<SweepReport> {
   const spec = {
@@ -43,5 +45,5 @@ export async function runEval(options: EvalOptions): Promise<SweepReport> {
   };
   const sweep = await resolveSpec(spec, process.cwd(), { task: () => '--task', policy: () => '--policy', tracker: '--tracker', occlusionMode: '--occlusion-mode' });
   const label = `${options.policy} on ${options.task} ${formatObjectCount(options.objects)}`;
-  return runSweep({ sweep, outDir: options.outDir, shard: WHOLE, workers: options.workers, command: options.command, label });
+  return runSweep({ sweep, outDir: options.outDir, shard: WHOLE, workers: options.workers, record: options.record, command: options.command, label });
 }
