@@ -278,7 +278,7 @@ async function policyRate(policy: string, workers: number, episodes: number) {
 async function throughput() {
   const policies: { policy: string; episodes: number; batch: number; oneWorker: number; twoWorkers: number; speedup: number }[] = [];
   for (const policy of BENCH_POLICIES) {
-    const episodes = policy === 'expert' ? 120 : 60;
+    const episodes = policy === 'expert' ? 200 : 100;
     const one = await policyRate(policy, 1, episodes);
     const two = await policyRate(policy, 2, episodes);
     policies.push({ policy, episodes, batch: 1, oneWorker: one, twoWorkers: two, speedup: +(two / one).toFixed(2) });

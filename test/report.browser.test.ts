@@ -15,7 +15,17 @@ import { ROOT, sam2grasp, tempDir } from './cli/helpers.js';
  * reader opens it. SAM2GRASP_SCREENSHOTS=1 also writes docs/images/report.png and replay.png.
  */
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+const CHROMIUM_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  // A closed network: no update, sync or component traffic to be refused at every start.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 const dir = tempDir('sam2grasp-report-');
 const sweepDir = join(dir, 'sweep');

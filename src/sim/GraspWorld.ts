@@ -51,6 +51,8 @@ export class GraspWorld {
   private pusherOrNull: Pusher | null = null;
   private readonly objectByCollider = new Map<number, number>();
   private readonly staticColliders = new Set<number>();
+  /** Bodies were added since the last step: the next one lets Rapier map them (see `step`). */
+  private bodiesAdded = true;
   /** The table top and the bin walls, for renderers. */
   readonly staticParts: { collider: RAPIER.Collider; part: 'table' | 'bin' }[] = [];
   readonly dt: number;
@@ -129,6 +131,7 @@ export class GraspWorld {
   addGripper(): Gripper {
     if (this.gripperOrNull) throw new Error('gripper already added');
     this.gripperOrNull = new Gripper(this.world, this.spec.gripper, this.spec.bin.inner);
+    this.bodiesAdded = true;
     return this.gripperOrNull;
   }
 
@@ -147,6 +150,7 @@ export class GraspWorld {
     if (this.pusherOrNull) throw new Error('pusher already added');
     const substeps = this.spec.control.physicsHz / this.spec.control.controlHz;
     this.pusherOrNull = new Pusher(this.world, this.objects, plan, this.spec.bin, spec.speed, this.dt, substeps);
+    this.bodiesAdded = true;
     return this.pusherOrNull;
   }
 
@@ -159,7 +163,17 @@ export class GraspWorld {
   step(): void {
     this.gripperOrNull?.beforeStep(this.dt);
     this.pusherOrNull?.beforeStep();
-    this.world.step();
+    if (this.bodiesAdded) {
+      this.world.step();
+      this.bodiesAdded = false;
+      return;
+    }
+    // Rapier's World.step runs the pipeline, then walks every body, collider and joint handle
+    // through JS callbacks to map what the WebAssembly side created or removed: two fifths of an
+    // episode's garbage, for nothing once the scene is built (bodies made through the JS API are
+    // mapped as they are made, and none is removed). The pipeline's step is the same call.
+    const w = this.world;
+    w.physicsPipeline.step(w.gravity, w.integrationParameters, w.islands, w.broadPhase, w.narrowPhase, w.bodies, w.colliders, w.softBodies, w.impulseJoints, w.multibodyJoints, w.ccdSolver);
   }
 
   objectPose(index: number): BodyPose {
