@@ -22,7 +22,7 @@ resumes an interrupted run; the result is the same bytes as an uninterrupted one
 ${TRACKER_USAGE}; instead of the spec's
                     tracker; given, a tracking probe also runs it beside every policy and rows
                     record prompt_iou, track_iou, track_iou_blind and track_switches
-  --no-record  do not record the episodes' motion (motion.bin; about 3 KB per episode)`;
+  --no-record  do not record the episodes' motion (motion.bin; about 1.6 KB per episode)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, { out: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' }, episodes: { type: 'string' }, tracker: { type: 'string' }, 'no-record': { type: 'boolean' } }, true);

@@ -20,7 +20,7 @@ export interface EpisodeMotion {
   steps: number;
   /**
    * Frames x bodies x 7 (x, y, z in metres; qx, qy, qz, qw). Frame t < steps is the state the
-   * policy acted on at step t, quantised (0.1 mm; quaternion components to 1/32767); the last
+   * policy acted on at step t, quantised (0.5 mm; quaternion components to 1/8191); the last
    * frame is exact (Rapier's own float32 values), so it hashes to the row's `state_hash`.
    */
   poses: Float32Array;

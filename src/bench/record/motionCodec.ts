@@ -9,17 +9,17 @@ import { POSE_STRIDE, type EpisodeMotion } from './EpisodeMotion.js';
 //   [boxes] steps x 4 x u16 (quarter pixels; 0xffff: none),
 //   frames 0 .. steps-1: a bit per body (ceil(bodies / 8) bytes), set for the bodies that did not
 //     move as predicted, then for those 7 zigzag varints each: every value's error against its
-//     prediction from the two frames before (constant velocity), in 0.1 mm for positions and
-//     1/32767 for quaternion components, a finger's values taken relative to the palm's.
+//     prediction from the two frames before (constant velocity), in 0.5 mm for positions and
+//     1/8191 for quaternion components (below a pixel of any replay), a finger's values taken relative to the palm's.
 //     Objects at rest cost nothing past their bit,
 //   the last frame x bodies x 7 float32, exact.
 // Little-endian throughout.
 
-const VERSION = 1;
+const VERSION = 2;
 const FLAG_BOXES = 1;
 const FLAG_PUSHER = 2;
-const POSITION_UNIT = 1e4;
-const QUATERNION_UNIT = 32767;
+const POSITION_UNIT = 2e3;
+const QUATERNION_UNIT = 8191;
 const GRIPPER_UNIT = 254;
 const NO_GRIPPER = 255;
 const BOX_UNIT = 4;

@@ -1,7 +1,7 @@
 import { MOTION_CALLBACK } from './ReportData.js';
 
 /**
- * Rows per motion chunk file: at about 2 KB a record (2.5 KB in base64), a chunk is a hundred-odd
+ * Rows per motion chunk file: at about 1.6 KB a record (2.1 KB in base64), a chunk is a hundred-odd
  * KB, read in a blink from disk, and the page loads only the chunks of the episodes it replays.
  */
 export const MOTION_CHUNK_ROWS = 64;

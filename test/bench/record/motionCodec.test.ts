@@ -20,13 +20,13 @@ function motion(steps: number, boxes: boolean): EpisodeMotion {
 }
 
 describe('motion records', () => {
-  it('keep the last frame exact and the others to 0.1 mm and 1/32767', () => {
+  it('keep the last frame exact and the others to 0.5 mm and 1/8191', () => {
     const original = motion(30, true);
     const decoded = decodeMotion(encodeMotion(original))!;
     expect({ ...decoded, poses: null, gripper: null, boxes: null }).toEqual({ ...original, poses: null, gripper: null, boxes: null });
     const frame = original.bodies * POSE_STRIDE;
     expect(decoded.poses.subarray(30 * frame)).toEqual(original.poses.subarray(30 * frame));
-    for (let i = 0; i < 30 * frame; i++) expect(Math.abs(decoded.poses[i] - original.poses[i])).toBeLessThanOrEqual(i % POSE_STRIDE < 3 ? 0.5e-4 + 1e-7 : 0.5 / 32767 + 1e-7);
+    for (let i = 0; i < 30 * frame; i++) expect(Math.abs(decoded.poses[i] - original.poses[i])).toBeLessThanOrEqual(i % POSE_STRIDE < 3 ? 0.25e-3 + 1e-7 : 0.5 / 8191 + 1e-7);
     expect(Number.isNaN(decoded.gripper[3])).toBe(true);
     expect(decoded.gripper[15]).toBeCloseTo(0.5, 2);
     expect([...decoded.boxes!.subarray(4, 12)]).toEqual([11.25, 20, 40.5, 50.75, NaN, NaN, NaN, NaN]);
