@@ -312,11 +312,11 @@ export class GraspEnv implements GraspEnvLike {
     return { x, y, z };
   }
 
-  /** Hash of the exact physics state now. */
   bodyPoses(): Float32Array {
     return this.requireEpisode().gw.bodyPoses();
   }
 
+  /** Hash of the exact physics state now. */
   stateHash(): string {
     return this.requireEpisode().gw.stateHash();
   }

@@ -253,7 +253,14 @@ export class GraspWorld {
     bodies.forEach((b, i) => {
       const p = b.translation();
       const q = b.rotation();
-      values.set([p.x, p.y, p.z, q.x, q.y, q.z, q.w], i * 7);
+      const at = i * 7;
+      values[at] = p.x;
+      values[at + 1] = p.y;
+      values[at + 2] = p.z;
+      values[at + 3] = q.x;
+      values[at + 4] = q.y;
+      values[at + 5] = q.z;
+      values[at + 6] = q.w;
     });
     return values;
   }

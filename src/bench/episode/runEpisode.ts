@@ -45,7 +45,7 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
   for (;;) {
     const chunk = await policy.act(obs);
     const action = chunk[0] ?? NO_ACTION;
-    await hooks.onStep?.(obs, action.gripper, policy.trackedBox?.());
+    if (hooks.onStep) await hooks.onStep(obs, action.gripper, policy.trackedBox?.());
     const result = env.step(action);
     if (result.outcome) {
       return { key, policy: policy.name, perception: policy.perception ?? '', reset: info, outcome: result.outcome, prompt, steps: result.observation.t, stateHash: env.stateHash() };

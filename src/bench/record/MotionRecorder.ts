@@ -32,7 +32,9 @@ export class MotionRecorder implements EpisodeHooks {
   onStep(_observation: Observation, gripperCommand: number, trackedBox?: Box | null): void {
     this.frames.push(this.env.unwrapped.bodyPoses());
     this.gripper.push(gripperCommand);
-    if (this.prompted) this.boxes.push(...(trackedBox ? [trackedBox.x0, trackedBox.y0, trackedBox.x1, trackedBox.y1] : [NaN, NaN, NaN, NaN]));
+    if (!this.prompted) return;
+    if (trackedBox) this.boxes.push(trackedBox.x0, trackedBox.y0, trackedBox.x1, trackedBox.y1);
+    else this.boxes.push(NaN, NaN, NaN, NaN);
   }
 
   /** The episode's record, once it has ended: `unit` names its row. */

@@ -6,15 +6,14 @@ import { CLOSING_COMMAND } from '../../env/index.js';
 import { unitId } from '../episode/Cell.js';
 import { EPISODE_COLUMNS } from '../episode/EpisodeRow.js';
 import { EMPTY_RECORD } from '../record/motionCodec.js';
-import { pairedComparisons } from '../stats/pairedComparisons.js';
-import { summarize } from '../stats/summarize.js';
 import { markdownToHtml } from './markdownToHtml.js';
 import { MOTION_CHUNK_ROWS, motionChunkScripts } from './motionChunks.js';
 import { readSweepFolder, type SweepFolder } from './readSweepFolder.js';
 import { DATA_GLOBAL, motionChunkPath, type ReportData } from './ReportData.js';
 import { replayLooks } from './replayLooks.js';
 import { sweepPlotSpec } from './sweepPlot.js';
-import { markdownTables, sectionFamily, tableSections } from './sweepTables.js';
+import { markdownTables } from './sweepTables.js';
+import { sweepStatistics } from './writeSweepReport.js';
 
 /** The page's own files, built from web/ by `npm run build` (esbuild), copied into every report. */
 const PAGE_FILES = ['index.html', 'report.css', 'report.js'];
@@ -67,10 +66,7 @@ export async function writeHtmlReport(dir: string): Promise<HtmlReportFacts> {
 
 /** The page's data: the rows, the tables and plot computed from them, and the replay geometry. */
 function reportData({ dir, record, spec, rows, planned, motion }: SweepFolder): ReportData {
-  const summary = summarize(rows);
-  const sections = tableSections(spec, record.taskIds);
-  const paired = pairedComparisons(rows, sectionFamily(sections));
-  const pairedAny = pairedComparisons(rows, sectionFamily(sections), 'success_any');
+  const { summary, sections, paired, pairedAny } = sweepStatistics(spec, record.taskIds, rows);
   const looks = replayLooks(spec.tasks, record.taskIds, dir);
   return {
     id: spec.id,

@@ -30,16 +30,22 @@ export interface SweepReport {
   text: string;
 }
 
+/** A sweep's statistics from its rows: what the CSV files, the tables, the plot and the HTML report show. */
+export function sweepStatistics(spec: SweepSpec, taskIds: readonly string[], rows: readonly EpisodeRow[]) {
+  const summary = summarize(rows);
+  const sections = tableSections(spec, taskIds);
+  const paired = pairedComparisons(rows, sectionFamily(sections));
+  const pairedAny = pairedComparisons(rows, sectionFamily(sections), 'success_any');
+  return { summary, sections, paired, pairedAny };
+}
+
 /**
  * Writes everything derived from a sweep's rows, each file atomically: summary.csv, paired.csv
  * (on success_target), paired-any.csv (the same tests on success_any), table.md, table.tex,
  * plot.svg, and run.json with the given facts about the run.
  */
 export async function writeSweepReport(outDir: string, spec: SweepSpec, taskIds: readonly string[], rows: readonly EpisodeRow[], run: Record<string, unknown>): Promise<SweepReport> {
-  const summary = summarize(rows);
-  const sections = tableSections(spec, taskIds);
-  const paired = pairedComparisons(rows, sectionFamily(sections));
-  const pairedAny = pairedComparisons(rows, sectionFamily(sections), 'success_any');
+  const { summary, sections, paired, pairedAny } = sweepStatistics(spec, taskIds, rows);
   await writeCsvAtomic(join(outDir, 'summary.csv'), SUMMARY_COLUMNS, summary.map(summaryRecord));
   await writeCsvAtomic(join(outDir, 'paired.csv'), PAIRED_COLUMNS, paired.map(pairedRecord));
   await writeCsvAtomic(join(outDir, 'paired-any.csv'), PAIRED_COLUMNS, pairedAny.map(pairedRecord));
