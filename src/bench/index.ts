@@ -7,7 +7,7 @@ export { EPISODE_COLUMNS, toEpisodeRow, crashedRow, CRASHED, type EpisodeRow, ty
 export { cellOfKey, unitOfKey, cellOf, cellId, policyCellId, unitId, cellLabel, type Cell, type Unit } from './episode/Cell.js';
 export { SweepPlan, parseShard, formatShard, WHOLE, type Shard, type SweepUnit } from './run/SweepPlan.js';
 export { resolveSweep, resolveSpec, type ResolvedSweep, type SpecSources } from './run/resolveSweep.js';
-export { runSweep, defaultWorkers, type SweepOptions } from './run/runSweep.js';
+export { runSweep, defaultWorkers, DEFAULT_BATCH, type SweepOptions } from './run/runSweep.js';
 export { runEval, type EvalOptions } from './run/runEval.js';
 export { prepareOutDir } from './run/prepareOutDir.js';
 export { mergeShards } from './run/mergeShards.js';

@@ -1,11 +1,11 @@
 import { defaultWorkers, runEval } from '../bench/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
+import { BATCH_FLAG, BATCH_USAGE, batchFlag, intFlag, objectsFlag, OCCLUSION_FLAGS, OCCLUSION_USAGE, occlusionFlags, parseFlags, required, TRACKER_USAGE, trackerFlag } from './flags.js';
 
 export const summary = 'run one policy on one task: a sweep of one cell, resumable, into episodes.csv, summary.csv, tables and run.json';
 
-export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--objects K|A-B] [--out DIR] [--workers N] [--no-record]
+export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--objects K|A-B] [--out DIR] [--workers N] [--batch B] [--no-record]
 
 Runs one policy on the keys 0..N-1 of one cell: a sweep of one cell, with what a sweep does.
 Running the same command again resumes an interrupted run to the same bytes; a folder that holds
@@ -21,6 +21,7 @@ paired.csv, table.md, table.tex, plot.svg, run.json and motion.bin (sam2grasp re
   --out       output folder (default: results/<policy>-<task>)
   --workers   worker threads, 1 to 64 (default: the machine's ${defaultWorkers()} cores); the results do not
               depend on it
+${BATCH_USAGE}
   --no-record do not record the episodes' motion (motion.bin)
 ${OCCLUSION_USAGE}
 ${TRACKER_USAGE}; given, a tracking probe also runs it
@@ -36,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' },
     tracker: { type: 'string' },
     workers: { type: 'string' },
+    ...BATCH_FLAG,
     'no-record': { type: 'boolean' },
     ...OCCLUSION_FLAGS,
   });
@@ -50,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
   const tracker = trackerFlag(values.tracker);
   const workers = intFlag(values.workers, '--workers', defaultWorkers(), 1, 64);
   const command = ['sam2grasp', 'eval', ...argv].join(' ');
-  const report = await runEval({ task: taskRef, policy, episodes, objects, occlusion, occlusionMode, tracker, outDir, workers, record: !values['no-record'], command });
+  const report = await runEval({ task: taskRef, policy, episodes, objects, occlusion, occlusionMode, tracker, outDir, workers, batch: batchFlag(values.batch), record: !values['no-record'], command });
   console.log(report.text);
   console.log(`\nwrote ${outDir}/episodes.csv, summary.csv, paired.csv, paired-any.csv, table.md, table.tex, plot.svg, run.json${values['no-record'] ? '' : ', motion.bin'}`);
   return 0;

@@ -3,6 +3,7 @@ import { InputError, parseObjectCount, type ObjectCount } from '../core/index.js
 import { MAX_OBJECTS } from '../config/index.js';
 import { parseOcclusionMode } from '../env/index.js';
 import { parseTrackerChoice, type TrackerChoice } from '../perception/index.js';
+import { DEFAULT_BATCH } from '../bench/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -40,6 +41,16 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InputError(flag, `expected a whole number, got "${value}"`);
   if (n < min || n > max) throw new InputError(flag, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** `--batch`: episodes each worker steps together. */
+export const BATCH_FLAG = { batch: { type: 'string' } } as const;
+
+export const BATCH_USAGE = `  --batch    episodes each worker steps together, 1 to 64, their model calls batched (default:
+             ${DEFAULT_BATCH}); the results do not depend on it`;
+
+export function batchFlag(value: string | undefined): number {
+  return intFlag(value, '--batch', DEFAULT_BATCH, 1, 64);
 }
 
 /** `4` or `3-6`, each count between 1 and MAX_OBJECTS. */

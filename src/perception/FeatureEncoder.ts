@@ -4,6 +4,7 @@ import ort from 'onnxruntime-node';
 import { loadEncoderManifest, type EncoderManifest } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import type { SensorFrame } from '../render/index.js';
+import type { OnnxSession } from './BatchingSession.js';
 import { checkSession } from './checkSession.js';
 import { openSession } from './openSession.js';
 
@@ -17,7 +18,7 @@ export class FeatureEncoder {
   private readonly size: [number, number];
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: OnnxSession,
     readonly manifest: EncoderManifest,
   ) {
     const [, , h, w] = manifest.input.shape;

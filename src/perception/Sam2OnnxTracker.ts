@@ -4,6 +4,7 @@ import ort from 'onnxruntime-node';
 import { loadSam2Manifest, type Sam2Manifest, type Sam2Module } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import type { SensorFrame } from '../render/index.js';
+import type { OnnxSession } from './BatchingSession.js';
 import { boxProblem, boxWhere, type Box } from './Box.js';
 import { checkSession, type TensorSpec } from './checkSession.js';
 import { openSession } from './openSession.js';
@@ -49,7 +50,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
 
   private constructor(
     private readonly manifest: Sam2Manifest,
-    private readonly sessions: Record<Sam2Module, ort.InferenceSession>,
+    private readonly sessions: Record<Sam2Module, OnnxSession>,
     /** `learned` for the harness's own tracker, `sam2:<name>` for any other export. */
     readonly name: string,
     /** Each channel's 256 byte values, ImageNet-normalised: made once at load, shared by every fresh tracker. */
@@ -71,7 +72,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     if (maskInput && maskInput.shape.join() !== predMask.shape.join()) {
       throw new InputError(manifestPath, `modules.imageDecoder.inputs.maskInput: shape [${maskInput.shape.join(', ')}], but it takes the last predMask, [${predMask.shape.join(', ')}]`);
     }
-    const sessions = {} as Record<Sam2Module, ort.InferenceSession>;
+    const sessions = {} as Record<Sam2Module, OnnxSession>;
     for (const [role, spec] of Object.entries(manifest.modules) as [Sam2Module, Sam2Manifest['modules'][Sam2Module]][]) {
       const file = resolve(dirname(manifestPath), spec.file);
       if (!existsSync(file)) throw new InputError(manifestPath, `modules.${role}.file: ${file} does not exist`);

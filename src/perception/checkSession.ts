@@ -1,5 +1,6 @@
 import type ort from 'onnxruntime-node';
 import { InputError } from '../core/index.js';
+import type { OnnxSession } from './BatchingSession.js';
 
 export interface TensorSpec {
   name: string;
@@ -10,7 +11,7 @@ export interface TensorSpec {
  * Checks that a loaded ONNX model has the named inputs and outputs, with the shapes a manifest
  * promises (symbolic dimensions in the model match anything). One line lists expected against found.
  */
-export function checkSession(session: ort.InferenceSession, file: string, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[]): void {
+export function checkSession(session: OnnxSession, file: string, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[]): void {
   const problems: string[] = [];
   const compare = (kind: string, expected: readonly TensorSpec[], found: readonly ort.InferenceSession.ValueMetadata[]) => {
     for (const spec of expected) {

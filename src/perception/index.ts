@@ -6,7 +6,8 @@ export { loadPerception, oracleForeground, type Perception, type TrueSceneFrame 
 export { OnnxGraphBuilder } from './OnnxGraphBuilder.js';
 export { maskDescriptor, isBlackedOut, DESCRIPTOR_SIZE } from './maskDescriptor.js';
 export { FeatureEncoder } from './FeatureEncoder.js';
-export { openSession, DETERMINISTIC_SESSION } from './openSession.js';
+export { openSession, shareSessions, DETERMINISTIC_SESSION } from './openSession.js';
+export { BatchingSession, type OnnxSession } from './BatchingSession.js';
 export { checkSession, type TensorSpec } from './checkSession.js';
 export { conditionedFeatures, conditionedLength, maskTokenLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
 export { objectGeometry, GEOMETRY_SIZE } from './objectGeometry.js';

@@ -92,6 +92,48 @@ describe('sam2grasp sweep: the same bytes however it is run', () => {
   });
 });
 
+describe('sam2grasp sweep --batch: episodes stepped together, their model calls batched', () => {
+  /** Every learned head: batched (sam2grasp, act-condition, dp) and not (act-cvae's fixed latent row). */
+  const HEADS = spec('heads', { id: 'heads', policies: ['sam2grasp', 'act-condition', 'act-cvae', 'dp'], tasks: ['cubes'], objects: ['3-6'], occlusion: [0.4], episodes: 3 });
+  const run = (out: string, ...flags: string[]) => sam2grasp(['sweep', HEADS, '--out', join(dir, out), ...flags]);
+  const same = (a: string, b: string) => {
+    for (const f of ['episodes.csv', 'motion.bin']) expect(bytes(a, f).equals(bytes(b, f)), `${a} ${f}`).toBe(true);
+  };
+
+  it('writes the same bytes for B = 1, 4 and 16, on 1 and 2 workers', () => {
+    for (const [out, batch, workers] of [['b1', '1', '1'], ['b4', '4', '1'], ['b16', '16', '1'], ['b4w2', '4', '2']]) {
+      const result = run(out, '--batch', batch, '--workers', workers);
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(bytes(out, 'run.json').toString())).toMatchObject({ batch: Number(batch), workers: Number(workers) });
+    }
+    for (const out of ['b4', 'b16', 'b4w2']) same(out, 'b1');
+  });
+
+  it('merges shards run with batches, and resumes a batched run killed with SIGKILL, to the same bytes', async () => {
+    expect(run('bshard1', '--shard', '1/2', '--batch', '4', '--workers', '1').code).toBe(0);
+    expect(run('bshard2', '--shard', '2/2', '--batch', '16', '--workers', '2').code).toBe(0);
+    expect(sam2grasp(['merge', '--out', join(dir, 'bmerged'), join(dir, 'bshard1'), join(dir, 'bshard2')]).code).toBe(0);
+    same('bmerged', 'b1');
+    const out = join(dir, 'bkilled');
+    const child = spawn(process.execPath, [CLI, 'sweep', HEADS, '--out', out, '--workers', '1', '--batch', '4'], { cwd: ROOT, stdio: 'ignore' });
+    const lines = () => (existsSync(join(out, 'episodes.csv')) ? readFileSync(join(out, 'episodes.csv'), 'utf8').split('\n').length - 2 : 0);
+    while (lines() < 3) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(lines()).toBeLessThan(12);
+    const resumed = run('bkilled', '--batch', '16', '--workers', '2');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    same('bkilled', 'b1');
+  });
+
+  it('refuses a batch out of range in one line', () => {
+    const result = run('bad-batch', '--batch', '0');
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('sam2grasp: --batch: must be between 1 and 64, got 0');
+    expect(existsSync(join(dir, 'bad-batch'))).toBe(false);
+  });
+});
+
 describe('sam2grasp sweep --tracker', () => {
   it('gives prompted policies that tracker, probes it beside every policy, and records both', async () => {
     const result = sam2grasp(['sweep', SMALL, '--out', join(dir, 'oracle'), '--episodes', '1', '--tracker', 'oracle']);

@@ -21,6 +21,8 @@ export interface EvalOptions {
   /** Given: the prompted policies' tracker, and a tracking probe runs it beside the policy. */
   tracker?: TrackerChoice;
   workers: number;
+  /** Episodes each worker steps together (`--batch`). */
+  batch?: number;
   /** Record the episodes' motion in motion.bin (default: true). */
   record?: boolean;
 }
@@ -45,5 +47,5 @@ export async function runEval(options: EvalOptions): Promise<SweepReport> {
   };
   const sweep = await resolveSpec(spec, process.cwd(), { task: () => '--task', policy: () => '--policy', tracker: '--tracker', occlusionMode: '--occlusion-mode' });
   const label = `${options.policy} on ${options.task} ${formatObjectCount(options.objects)}`;
-  return runSweep({ sweep, outDir: options.outDir, shard: WHOLE, workers: options.workers, record: options.record, command: options.command, label });
+  return runSweep({ sweep, outDir: options.outDir, shard: WHOLE, workers: options.workers, batch: options.batch, record: options.record, command: options.command, label });
 }

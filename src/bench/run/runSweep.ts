@@ -27,7 +27,17 @@ export interface SweepOptions {
   label?: string;
   /** Record every episode's motion in motion.bin (default: true; `--no-record`). */
   record?: boolean;
+  /** Episodes each worker steps together, their model calls batched (default: DEFAULT_BATCH; `--batch`). */
+  batch?: number;
 }
+
+/**
+ * Episodes a worker steps together by default: one. On this 2-core machine batching made
+ * sam2grasp slower (B = 4: +8 to 12 %, B = 8: +8 to 14 % wall on 60 episodes): the models are small
+ * convolutions whose cost per row hardly falls in a batch, and B episodes in flight add copies,
+ * garbage and cache misses. `npm run perf` (throughput) measures it again.
+ */
+export const DEFAULT_BATCH = 1;
 
 export const defaultWorkers = () => availableParallelism();
 
@@ -47,6 +57,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const done = records as EpisodeRow[];
   checkPrefix(done, plan, outDir);
   const record = options.record ?? true;
+  const batch = options.batch ?? DEFAULT_BATCH;
   const motionPath = join(outDir, 'motion.bin');
   const motions = record || existsSync(motionPath) ? MotionLog.resume(motionPath, done.map(unitId)) : undefined;
 
@@ -71,7 +82,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     }
   };
   try {
-    await runUnits(todo, jobFor(sweep, plan, record), options.workers, async (i, result) => {
+    await runUnits(todo, jobFor(sweep, plan, record, batch), options.workers, batch, async (i, result) => {
       if (result instanceof Error) {
         console.error(`${plan.unitId(todo[i])}: crashed (${result.message.split('\n')[0]})`);
         await finish(i, crashedRow(todo[i].key, todo[i].policy, plan.occlusionMode));
@@ -93,6 +104,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     models: sweep.models,
     shard: formatShard(shard),
     workers: options.workers,
+    batch,
     recorded: record,
     startedAt: new Date(started).toISOString(),
     wallSeconds,
@@ -133,27 +145,34 @@ function checkPrefix(done: readonly EpisodeRow[], plan: SweepPlan, outDir: strin
   if (bad >= 0) throw new InputError('--out', `${outDir}/episodes.csv line ${bad + 2} is not this sweep's next episode; use a fresh folder`);
 }
 
-function jobFor(sweep: ResolvedSweep, plan: SweepPlan, record: boolean): (unit: SweepUnit) => UnitJob {
+function jobFor(sweep: ResolvedSweep, plan: SweepPlan, record: boolean, batch: number): (unit: SweepUnit) => UnitJob {
   const refs = new Map(sweep.spec.policies.map((label, i) => [label, sweep.policyRefs[i]]));
   const tasks = new Map(sweep.taskIds.map((id, i) => [id, sweep.taskRefs[i]]));
-  return (unit) => ({ taskRef: tasks.get(unit.key.task)!, policy: refs.get(unit.policy)!, key: unit.key, occlusionMode: plan.spec.occlusionMode, tracker: plan.spec.tracker, record });
+  return (unit) => ({ taskRef: tasks.get(unit.key.task)!, policy: refs.get(unit.policy)!, key: unit.key, occlusionMode: plan.spec.occlusionMode, tracker: plan.spec.tracker, record, batch });
 }
 
 /**
- * Runs the units, in this thread (one worker) or on a pool of worker threads, and reports each
- * result (or the error that ended it) with its index as it completes.
+ * Runs the units, in this thread (one worker) or on a pool of worker threads, `batch` at a time
+ * in each, and reports each result (or the error that ended it) with its index as it completes.
  */
-async function runUnits(units: readonly SweepUnit[], job: (u: SweepUnit) => UnitJob, workers: number, onResult: (i: number, r: UnitResult | Error) => Promise<void>): Promise<void> {
+async function runUnits(units: readonly SweepUnit[], job: (u: SweepUnit) => UnitJob, workers: number, batch: number, onResult: (i: number, r: UnitResult | Error) => Promise<void>): Promise<void> {
   const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
   if (workers <= 1) {
-    for (const [i, unit] of units.entries()) {
-      await onResult(i, await runUnit(job(unit)).catch(asError));
-    }
+    let next = 0;
+    let chain = Promise.resolve();
+    const lane = async () => {
+      for (let i = next++; i < units.length; i = next++) {
+        const r = await runUnit(job(units[i])).catch(asError);
+        chain = chain.then(() => onResult(i, r));
+      }
+    };
+    await Promise.all(Array.from({ length: batch }, lane));
+    await chain;
     return;
   }
   // The compiled worker: tests run from TypeScript sources, but threads load the build (npm test builds first).
   const filename = pathToFileURL(join(projectPackage().root, 'dist', 'src', 'bench', 'run', 'sweepWorker.js')).href;
-  const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers, isolateWorkers: false });
+  const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: batch, isolateWorkers: false });
   let chain = Promise.resolve();
   try {
     await Promise.all(

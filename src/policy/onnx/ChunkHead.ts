@@ -2,7 +2,7 @@ import ort from 'onnxruntime-node';
 import { ACTION_FIELDS, type PolicyManifest, type PolicyTensor } from '../../config/index.js';
 import { InputError, type Rng } from '../../core/index.js';
 import type { Action } from '../../env/index.js';
-import { checkSession, openSession } from '../../perception/index.js';
+import { checkSession, openSession, type OnnxSession } from '../../perception/index.js';
 
 /**
  * The ONNX model of a policy: named tensors in, a chunk of K normalised actions out, returned as
@@ -11,7 +11,7 @@ import { checkSession, openSession } from '../../perception/index.js';
 export class ChunkHead {
   protected constructor(
     protected readonly manifest: PolicyManifest,
-    protected readonly session: ort.InferenceSession,
+    protected readonly session: OnnxSession,
   ) {}
 
   static async load(manifest: PolicyManifest, file: string, manifestPath: string): Promise<ChunkHead> {
@@ -43,7 +43,7 @@ export class ChunkHead {
  * tensors, and a denoiser's sample and timestep) and the output, by name, shape and dtype; an
  * input of the model that nothing feeds is refused.
  */
-export async function openHeadSession(manifest: PolicyManifest, file: string, manifestPath: string): Promise<ort.InferenceSession> {
+export async function openHeadSession(manifest: PolicyManifest, file: string, manifestPath: string): Promise<OnnxSession> {
   if (manifest.output.shape.join() !== `1,${manifest.chunkSize},${ACTION_FIELDS.length}`) {
     throw new InputError(manifestPath, `output: shape must be [1, chunkSize = ${manifest.chunkSize}, ${ACTION_FIELDS.length}] (${ACTION_FIELDS.join(', ')})`);
   }

@@ -2,6 +2,7 @@ import ort from 'onnxruntime-node';
 import type { PolicyManifest } from '../../config/index.js';
 import type { Rng } from '../../core/index.js';
 import type { Action } from '../../env/index.js';
+import type { OnnxSession } from '../../perception/index.js';
 import { ChunkHead, openHeadSession } from './ChunkHead.js';
 import { NoiseSchedule } from './NoiseSchedule.js';
 
@@ -21,7 +22,7 @@ export class DiffusionChunkHead extends ChunkHead {
   private readonly loopTensors: Record<string, ort.Tensor>;
   private rng: Rng | null = null;
 
-  private constructor(manifest: PolicyManifest, session: ort.InferenceSession) {
+  private constructor(manifest: PolicyManifest, session: OnnxSession) {
     super(manifest, session);
     this.diffusion = manifest.diffusion!;
     const { trainSteps, inferenceSteps, sample } = this.diffusion;
