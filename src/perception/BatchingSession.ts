@@ -75,16 +75,20 @@ export class BatchingSession implements OnnxSession {
 
   /**
    * Runs the waiting calls in parts of 2^k rows, the largest first (7 calls: 4, 2, 1), so a
-   * thread makes at most log2(B) twins of a model, each checked once.
+   * thread makes at most log2(B) twins of a model, each checked once. The parts, and the lone
+   * calls of a model with no twin, are all started at once: their callers resume in the same turn
+   * and meet again at the next model, in step.
    */
   private async flush(): Promise<void> {
     const requests = this.queue;
     this.queue = [];
+    const parts: Promise<void>[] = [];
     for (let start = 0; start < requests.length; ) {
       const rows = 2 ** Math.floor(Math.log2(requests.length - start));
-      await this.runPart(requests.slice(start, start + rows));
+      parts.push(this.runPart(requests.slice(start, start + rows)));
       start += rows;
     }
+    await Promise.all(parts);
   }
 
   private async runPart(requests: Request[]): Promise<void> {
@@ -92,7 +96,7 @@ export class BatchingSession implements OnnxSession {
     this.counts.calls += twin ? 1 : requests.length;
     this.counts.rows += requests.length;
     if (!twin) {
-      for (const { feeds, resolve, reject } of requests) await this.single.run(feeds).then(resolve, reject);
+      await Promise.all(requests.map(({ feeds, resolve, reject }) => this.single.run(feeds).then(resolve, reject)));
       return;
     }
     const buffers: [string, Float32Array][] = [];

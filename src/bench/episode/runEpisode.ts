@@ -43,6 +43,7 @@ export async function runEpisode(env: Env, policy: Policy, key: EpisodeKey, hook
   await policy.reset({ robot: robotInfoOf(env), rng: policyRng(key), groundTruth: policy.privileged ? groundTruthOf(env) : undefined, prompt }, observation);
   let obs = observation;
   for (;;) {
+    await hooks.beforeAct?.();
     const chunk = await policy.act(obs);
     const action = chunk[0] ?? NO_ACTION;
     if (hooks.onStep) await hooks.onStep(obs, action.gripper, policy.trackedBox?.());

@@ -5,6 +5,7 @@ import type { Policy } from '../../policy/index.js';
 import type { Task } from '../../sim/index.js';
 import { unitId } from '../episode/Cell.js';
 import { combineHooks } from '../episode/EpisodeHooks.js';
+import { Lockstep } from '../episode/Lockstep.js';
 import { toEpisodeRow, type EpisodeRow } from '../episode/EpisodeRow.js';
 import { runEpisode } from '../episode/runEpisode.js';
 import { TrackingProbe } from '../episode/TrackingProbe.js';
@@ -43,6 +44,7 @@ const tasks = new Map<string, Task>();
 const envs = new InstancePool<Env>();
 const policies = new InstancePool<Policy>();
 const perceptions = new Map<string, Promise<Perception>>();
+const lockstep = new Lockstep();
 
 function taskOf(ref: string): Task {
   let task = tasks.get(ref);
@@ -66,13 +68,14 @@ export async function runUnit(job: UnitJob): Promise<UnitResult> {
   const envId = `${job.taskRef}|${job.key.occlusion}|${job.occlusionMode}`;
   const policyId = `${job.taskRef}|${job.policy}|${job.tracker}`;
   const env = await envs.take(envId, async () => new OcclusionWrapper(await GraspEnv.create(task), job.key.occlusion, mode));
+  const leave = lockstep.join();
   try {
     const policy = await policies.take(policyId, () => policyFor(job.policy, task, tracker));
     try {
       const perception = tracker && (await cached(perceptions, `${job.taskRef}|${job.tracker}`, () => loadPerception(tracker, task.spec, learnedTrackerManifest())));
       const probe = perception ? new TrackingProbe(env, perception) : undefined;
       const recorder = job.record ? new MotionRecorder(env, policy.prompted === true) : undefined;
-      const result = await runEpisode(env, policy, job.key, combineHooks(...[probe, recorder].filter((h) => h !== undefined)));
+      const result = await runEpisode(env, policy, job.key, combineHooks(...[probe, recorder, job.batch > 1 ? lockstep.hooks : undefined].filter((h) => h !== undefined)));
       if (probe) result.tracking = probe.metrics();
       const row = toEpisodeRow({ ...result, policy: rowPolicyName(job.policy, result.policy) }, mode);
       return { row, milliseconds: performance.now() - started, motion: recorder?.finish(unitId(row)) };
@@ -80,6 +83,7 @@ export async function runUnit(job: UnitJob): Promise<UnitResult> {
       policies.give(policyId, policy);
     }
   } finally {
+    leave();
     envs.give(envId, env);
   }
 }
