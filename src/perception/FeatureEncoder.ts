@@ -8,6 +8,9 @@ import type { OnnxSession } from './BatchingSession.js';
 import { checkSession } from './checkSession.js';
 import { openSession } from './openSession.js';
 
+/** A colour byte as the encoder takes it, b / 255 - 0.5: a lookup instead of a division per channel and pixel. */
+const CENTRED_BYTES = Float64Array.from({ length: 256 }, (_, b) => b / 255 - 0.5);
+
 /**
  * The frozen feature encoder, run through onnxruntime-node: an RGB-D frame plus a mask channel in,
  * a fixed-length feature vector that keeps the spatial grid out. Frames of another size are
@@ -16,6 +19,8 @@ import { openSession } from './openSession.js';
 export class FeatureEncoder {
   private readonly input: Float32Array;
   private readonly size: [number, number];
+  /** The frame's pixel under each input pixel (nearest), for the last frame size met: the same every step. */
+  private sources = { width: 0, height: 0, index: new Int32Array(0) };
 
   private constructor(
     private readonly session: OnnxSession,
@@ -59,23 +64,33 @@ export class FeatureEncoder {
     return Float32Array.from(out[this.manifest.output.name].data as Float32Array);
   }
 
-  private fill(frame: SensorFrame, mask: Uint8Array | null): void {
+  private sourceIndex(frame: SensorFrame): Int32Array {
+    const cached = this.sources;
+    if (cached.width === frame.width && cached.height === frame.height) return cached.index;
     const [h, w] = this.size;
-    const plane = h * w;
-    const maxDepth = this.manifest.maxDepth;
-    const x = this.input;
+    const index = new Int32Array(h * w);
     for (let v = 0; v < h; v++) {
       const sv = Math.floor(((v + 0.5) * frame.height) / h);
-      for (let u = 0; u < w; u++) {
-        const s = sv * frame.width + Math.floor(((u + 0.5) * frame.width) / w);
-        const p = v * w + u;
-        x[p] = frame.rgb[3 * s] / 255 - 0.5;
-        x[plane + p] = frame.rgb[3 * s + 1] / 255 - 0.5;
-        x[2 * plane + p] = frame.rgb[3 * s + 2] / 255 - 0.5;
-        const d = frame.depth[s];
-        x[3 * plane + p] = Number.isFinite(d) ? Math.min(d, maxDepth) / maxDepth : 1;
-        x[4 * plane + p] = mask ? mask[s] : 0;
-      }
+      for (let u = 0; u < w; u++) index[v * w + u] = sv * frame.width + Math.floor(((u + 0.5) * frame.width) / w);
+    }
+    this.sources = { width: frame.width, height: frame.height, index };
+    return index;
+  }
+
+  private fill(frame: SensorFrame, mask: Uint8Array | null): void {
+    const index = this.sourceIndex(frame);
+    const plane = index.length;
+    const maxDepth = this.manifest.maxDepth;
+    const { rgb, depth } = frame;
+    const x = this.input;
+    for (let p = 0; p < plane; p++) {
+      const s = index[p];
+      x[p] = CENTRED_BYTES[rgb[3 * s]];
+      x[plane + p] = CENTRED_BYTES[rgb[3 * s + 1]];
+      x[2 * plane + p] = CENTRED_BYTES[rgb[3 * s + 2]];
+      const d = depth[s];
+      x[3 * plane + p] = Number.isFinite(d) ? Math.min(d, maxDepth) / maxDepth : 1;
+      x[4 * plane + p] = mask ? mask[s] : 0;
     }
   }
 }
