@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { learnedTrackerManifest, modelsDir, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE } from '../src/bench/index.js';
+import { learnedTrackerManifest, modelsDir, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE, DEFAULT_BATCH } from '../src/bench/index.js';
 import { environmentFacts, sceneRng, STREAMS, writeFileAtomic } from '../src/core/index.js';
 import { GraspEnv, loadTask } from '../src/env/index.js';
 import ort from 'onnxruntime-node';
@@ -259,33 +259,38 @@ const BENCH_POLICIES = ['expert', 'act', 'act-cvae', 'act-condition', 'sam2grasp
 const BENCH_CELLS = 5;
 
 /** Episodes per second of one policy on cubes 3-6 at occlusion 0.4 (the middle of Table III), recording on, through runSweep. */
-async function policyRate(policy: string, workers: number, episodes: number) {
+async function policyRate(policy: string, workers: number, episodes: number, batch = DEFAULT_BATCH) {
   const dir = mkdtempSync(join(tmpdir(), 'sam2grasp-perf-'));
   const specPath = join(dir, 'spec.json');
   writeFileAtomic(specPath, JSON.stringify({ id: `perf-${policy}`, policies: [policy], tasks: ['cubes'], objects: ['3-6'], occlusion: [0.4], episodes }));
   const sweep = await resolveSweep(specPath);
   const start = process.hrtime.bigint();
-  await runSweep({ sweep, outDir: join(dir, 'out'), shard: WHOLE, workers, command: 'perf', label: `perf ${policy} x${workers}` });
+  await runSweep({ sweep, outDir: join(dir, 'out'), shard: WHOLE, workers, batch, command: 'perf', label: `perf ${policy} x${workers} B=${batch}` });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   rmSync(dir, { recursive: true });
   return +(episodes / seconds).toFixed(2);
 }
 
+/** The batch tried beside the default: episodes each worker steps together, their model calls batched. */
+const TRIED_BATCH = 8;
+
 /**
- * Episodes per second per policy on 1 and 2 workers (start-up and model loading included, as a
- * sweep pays them), and from the 2-worker rates the wall time of `bench` and `bench --full`.
+ * Episodes per second per policy on 1 and 2 workers at the default batch, and on 2 workers with
+ * TRIED_BATCH episodes stepped together (start-up and model loading included, as a sweep pays
+ * them), and from the default's 2-worker rates the wall time of `bench` and `bench --full`.
  */
 async function throughput() {
-  const policies: { policy: string; episodes: number; batch: number; oneWorker: number; twoWorkers: number; speedup: number }[] = [];
+  const policies: { policy: string; episodes: number; oneWorker: number; twoWorkers: number; speedup: number; twoWorkersBatched: number | null }[] = [];
   for (const policy of BENCH_POLICIES) {
     const episodes = policy === 'expert' ? 200 : 100;
     const one = await policyRate(policy, 1, episodes);
     const two = await policyRate(policy, 2, episodes);
-    policies.push({ policy, episodes, batch: 1, oneWorker: one, twoWorkers: two, speedup: +(two / one).toFixed(2) });
+    const batched = policy === 'expert' ? null : await policyRate(policy, 2, episodes, TRIED_BATCH);
+    policies.push({ policy, episodes, oneWorker: one, twoWorkers: two, speedup: +(two / one).toFixed(2), twoWorkersBatched: batched });
   }
   const minutes = (perCell: number) => +(policies.reduce((sum, p) => sum + (BENCH_CELLS * perCell) / p.twoWorkers, 0) / 60).toFixed(1);
   return {
-    note: 'episodes/s, cubes 3-6 at occlusion 0.4, learned tracker, recording on; one policy per run (its worker start and model loading included); batch 1: episodes are not batched across a worker (issue 19 items 1-2 not built)',
+    note: `episodes/s, cubes 3-6 at occlusion 0.4, learned tracker, recording on; one policy per run (its worker start and model loading included); oneWorker and twoWorkers at the default batch (${DEFAULT_BATCH}), twoWorkersBatched with ${TRIED_BATCH} episodes stepped together per worker (the expert calls no model)`,
     policies,
     benchMinutesEstimate: minutes(200),
     benchFullMinutesEstimate: minutes(400),

@@ -61,7 +61,7 @@ export class FeatureEncoder {
     this.fill(frame, mask);
     const tensor = new ort.Tensor('float32', this.input, this.manifest.input.shape);
     const out = await this.session.run({ [this.manifest.input.name]: tensor });
-    return Float32Array.from(out[this.manifest.output.name].data as Float32Array);
+    return (out[this.manifest.output.name].data as Float32Array).slice();
   }
 
   private sourceIndex(frame: SensorFrame): Int32Array {

@@ -45,6 +45,8 @@ export class Sam2OnnxTracker implements PromptableTracker {
   // Buffers kept between frames: a step allocates little beyond what it returns and what the modules output.
   /** The image encoder's input (3 x imageSize^2 floats), null while a run reads it: an overlapping call (the shared foreground segmenter's) makes its own. */
   private spareImage: ort.Tensor | null = null;
+  /** `upsampled`'s scratch, the largest corner logit of every cell: used and done with synchronously. */
+  private peaks = new Float32Array(0);
   /** The memory bank's features, pointers and positional encodings, stacked for memory attention. */
   private readonly stacks = { features: new BankStack(), pointers: new BankStack(), posEnc: new BankStack() };
 
@@ -145,7 +147,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
       mask,
       box: boxWhere(frame.width, frame.height, (i) => mask[i] === 1),
       score,
-      embedding: Float32Array.from(decoded.objectPointer.data as Float32Array),
+      embedding: (decoded.objectPointer.data as Float32Array).slice(),
       descriptor,
       fromMemory: blind,
       foreground: image.foreground ? this.upsampled(image.foreground, frame, this.foregroundThreshold, false).mask : undefined,
@@ -221,6 +223,20 @@ export class Sam2OnnxTracker implements PromptableTracker {
     }
   }
 
+  /** The largest of the four logits (cell, right, below, below right; clamped at the edges) at every cell, into a kept buffer. */
+  private cellPeaks(data: Float32Array, h: number, w: number): Float32Array {
+    if (this.peaks.length !== h * w) this.peaks = new Float32Array(h * w);
+    const peaks = this.peaks;
+    for (let y = 0; y < h; y++) {
+      const below = Math.min(h - 1, y + 1) * w;
+      for (let x = 0; x < w; x++) {
+        const right = Math.min(w - 1, x + 1);
+        peaks[y * w + x] = Math.max(data[y * w + x], data[y * w + right], data[below + x], data[below + right]);
+      }
+    }
+    return peaks;
+  }
+
   /** Bilinear resize to the encoder's square size, then ImageNet normalisation, NCHW, into `out` (3 x imageSize^2). */
   private preprocess(frame: SensorFrame, out: Float32Array): void {
     const s = this.manifest.imageSize;
@@ -234,9 +250,9 @@ export class Sam2OnnxTracker implements PromptableTracker {
       const table = this.normalised[c];
       const plane = c * s * s;
       for (let v = 0; v < s; v++) {
-        const { i0: y0, i1: y1, t: ty } = rows[v];
+        const { i0: y0, i1: y1, t: ty } = rows.cells[v];
         for (let u = 0; u < s; u++) {
-          const { i0: x0, i1: x1, t: tx } = cols[u];
+          const { i0: x0, i1: x1, t: tx } = cols.cells[u];
           const top = table[rgb[3 * (y0 * w + x0) + c]] * (1 - tx) + table[rgb[3 * (y0 * w + x1) + c]] * tx;
           const bottom = table[rgb[3 * (y1 * w + x0) + c]] * (1 - tx) + table[rgb[3 * (y1 * w + x1) + c]] * tx;
           out[plane + v * s + u] = top * (1 - ty) + bottom * ty;
@@ -270,19 +286,28 @@ export class Sam2OnnxTracker implements PromptableTracker {
     const mask = new Uint8Array(frame.width * frame.height);
     const rows = sampleGrid(h, frame.height);
     const cols = sampleGrid(w, frame.width);
+    const peaks = this.cellPeaks(data, h, w);
+    // A convex combination cannot exceed its largest corner but for rounding, a few 1e-16 of the
+    // largest logit: a pixel whose four corners are all below this is below the threshold, and
+    // is left uncomputed.
+    const clearlyBelow = threshold - 1e-9 - 1e-13 * largestMagnitude(data);
     let sum = 0;
     let n = 0;
     for (let y = 0; y < frame.height; y++) {
-      const { i0: y0, i1: y1, t: ty } = rows[y];
-      for (let x = 0; x < frame.width; x++) {
-        const { i0: x0, i1: x1, t: tx } = cols[x];
-        const top = data[y0 * w + x0] * (1 - tx) + data[y0 * w + x1] * tx;
-        const bottom = data[y1 * w + x0] * (1 - tx) + data[y1 * w + x1] * tx;
-        const logit = top * (1 - ty) + bottom * ty;
-        if (logit > threshold) {
-          mask[y * frame.width + x] = 1;
-          if (scored) sum += 1 / (1 + Math.exp(-logit));
-          n++;
+      const { i0: y0, i1: y1, t: ty } = rows.cells[y];
+      // Pixels in raster order still (the score's sum keeps its order), a column run at a time.
+      for (const run of cols.runs) {
+        if (peaks[y0 * w + run.i0] < clearlyBelow) continue;
+        for (let x = run.from; x < run.to; x++) {
+          const { i0: x0, i1: x1, t: tx } = cols.cells[x];
+          const top = data[y0 * w + x0] * (1 - tx) + data[y0 * w + x1] * tx;
+          const bottom = data[y1 * w + x0] * (1 - tx) + data[y1 * w + x1] * tx;
+          const logit = top * (1 - ty) + bottom * ty;
+          if (logit > threshold) {
+            mask[y * frame.width + x] = 1;
+            if (scored) sum += 1 / (1 + Math.exp(-logit));
+            n++;
+          }
         }
       }
     }
@@ -290,25 +315,46 @@ export class Sam2OnnxTracker implements PromptableTracker {
   }
 }
 
+/** The largest absolute value of a logit map: the scale of its rounding errors. */
+function largestMagnitude(data: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < data.length; i++) m = Math.max(m, Math.abs(data[i]));
+  return m;
+}
+
 /** Each channel's 256 byte values, ImageNet-normalised: normalisation as a table lookup. */
 function byteTables(manifest: Sam2Manifest): Float32Array[] {
   return [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, b) => (b / 255 - manifest.mean[c]) / manifest.std[c]));
 }
 
-type SampleGrid = { i0: number; i1: number; t: number }[];
+/**
+ * For each of `size` output pixels, the two source cells and the weight of the second; and the
+ * runs of output pixels that share their first source cell, in order.
+ */
+interface SampleGrid {
+  cells: { i0: number; i1: number; t: number }[];
+  runs: { i0: number; from: number; to: number }[];
+}
 /** Grids already computed, by `source x size`: a run meets one or two, every frame. */
 const grids = new Map<string, SampleGrid>();
 
-/** For each of `size` output pixels, the two source cells and the weight of the second (align_corners=False). */
+/** The sample grid of `size` output pixels over `source` cells (align_corners=False), made once. */
 function sampleGrid(source: number, size: number): SampleGrid {
   const id = `${source}x${size}`;
   let grid = grids.get(id);
   if (!grid) {
-    grid = Array.from({ length: size }, (_, i) => {
+    const cells = Array.from({ length: size }, (_, i) => {
       const f = Math.max(0, ((i + 0.5) * source) / size - 0.5);
       const i0 = Math.min(source - 1, Math.floor(f));
       return { i0, i1: Math.min(source - 1, i0 + 1), t: f - i0 };
     });
+    const runs: SampleGrid['runs'] = [];
+    cells.forEach(({ i0 }, i) => {
+      const last = runs[runs.length - 1];
+      if (last?.i0 === i0) last.to = i + 1;
+      else runs.push({ i0, from: i, to: i + 1 });
+    });
+    grid = { cells, runs };
     grids.set(id, grid);
   }
   return grid;
