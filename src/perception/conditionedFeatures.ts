@@ -138,24 +138,33 @@ function drawBox(frame: SensorFrame, box: Box, rgb: Uint8Array): Uint8Array {
 
 /** Per-cell mask coverage, writeMaskedPool's scratch: it is synchronous, so one buffer serves every call. */
 let cover = new Float64Array(0);
+/** The grid cell of every pixel, for the last frame and grid sizes met: the same at every step. */
+let cells = { id: '', of: new Int32Array(0) };
+
+function cellOfPixels(width: number, height: number, rows: number, cols: number): Int32Array {
+  const id = `${width}x${height}/${rows}x${cols}`;
+  if (cells.id === id) return cells.of;
+  const of = new Int32Array(width * height);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) of[i] = Math.floor((y * rows) / height) * cols + Math.floor((x * cols) / width);
+  }
+  cells = { id, of };
+  return of;
+}
 
 /** Writes into `out` from `at` the grid's feature vectors averaged with weights = the mask's coverage of each cell (nothing for an empty mask). */
 function writeMaskedPool(out: Float32Array, at: number, grid: Float32Array, [channels, rows, cols]: readonly [number, number, number], mask: Uint8Array, width: number, height: number): void {
-  const cells = rows * cols;
-  if (cover.length < cells) cover = new Float64Array(cells);
-  cover.fill(0, 0, cells);
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    const x = i % width;
-    const y = (i - x) / width;
-    cover[Math.floor((y * rows) / height) * cols + Math.floor((x * cols) / width)]++;
-  }
+  const cellCount = rows * cols;
+  if (cover.length < cellCount) cover = new Float64Array(cellCount);
+  cover.fill(0, 0, cellCount);
+  const cellOf = cellOfPixels(width, height, rows, cols);
+  for (let i = 0; i < mask.length; i++) if (mask[i]) cover[cellOf[i]]++;
   let total = 0;
-  for (let k = 0; k < cells; k++) total += cover[k];
+  for (let k = 0; k < cellCount; k++) total += cover[k];
   if (total === 0) return;
   for (let c = 0; c < channels; c++) {
     let s = 0;
-    for (let k = 0; k < cells; k++) s += cover[k] * grid[c * cells + k];
+    for (let k = 0; k < cellCount; k++) s += cover[k] * grid[c * cellCount + k];
     out[at + c] = s / total;
   }
 }
