@@ -7,15 +7,35 @@ const { onnx } = onnxProto;
 
 type Tensors = Record<string, ort.Tensor>;
 
-/** What the harness asks of an ONNX session: its tensors' metadata, and `run`. */
+/**
+ * What the harness asks of an ONNX session: its tensors' metadata, and `run`, for every output
+ * or only the named ones (ONNX Runtime then computes only the nodes they need).
+ */
 export type OnnxSession = Pick<ort.InferenceSession, 'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata'> & {
-  run(feeds: Tensors): Promise<Tensors>;
+  run(feeds: Tensors, outputs?: readonly string[]): Promise<Tensors>;
 };
+
+/** Runs a session for every output, or only the named ones. */
+export function runFor(session: ort.InferenceSession, feeds: Tensors, outputs: readonly string[] | undefined): Promise<Tensors> {
+  return outputs ? session.run(feeds, [...outputs]) : session.run(feeds);
+}
 
 interface Request {
   feeds: Tensors;
+  outputs: readonly string[] | undefined;
   resolve(out: Tensors): void;
   reject(err: unknown): void;
+}
+
+/** A loaded model as the harness asks for it, run alone. */
+export function plainSession(session: ort.InferenceSession): OnnxSession {
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    inputMetadata: session.inputMetadata,
+    outputMetadata: session.outputMetadata,
+    run: (feeds, outputs) => runFor(session, feeds, outputs),
+  };
 }
 
 /**
@@ -54,9 +74,9 @@ export class BatchingSession implements OnnxSession {
     return this.single.outputMetadata;
   }
 
-  run(feeds: Tensors): Promise<Tensors> {
+  run(feeds: Tensors, outputs?: readonly string[]): Promise<Tensors> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ feeds, resolve, reject });
+      this.queue.push({ feeds, outputs, resolve, reject });
       // After the microtasks of this turn: every episode that can reach this model by then has.
       if (this.queue.length === 1) setImmediate(() => void this.flush());
     });
@@ -80,13 +100,19 @@ export class BatchingSession implements OnnxSession {
    * and meet again at the next model, in step.
    */
   private async flush(): Promise<void> {
-    const requests = this.queue;
+    const byOutputs = new Map<string, Request[]>();
+    for (const r of this.queue) {
+      const id = r.outputs?.join() ?? '';
+      byOutputs.set(id, [...(byOutputs.get(id) ?? []), r]);
+    }
     this.queue = [];
     const parts: Promise<void>[] = [];
-    for (let start = 0; start < requests.length; ) {
-      const rows = 2 ** Math.floor(Math.log2(requests.length - start));
-      parts.push(this.runPart(requests.slice(start, start + rows)));
-      start += rows;
+    for (const requests of byOutputs.values()) {
+      for (let start = 0; start < requests.length; ) {
+        const rows = 2 ** Math.floor(Math.log2(requests.length - start));
+        parts.push(this.runPart(requests.slice(start, start + rows)));
+        start += rows;
+      }
     }
     await Promise.all(parts);
   }
@@ -96,7 +122,7 @@ export class BatchingSession implements OnnxSession {
     this.counts.calls += twin ? 1 : requests.length;
     this.counts.rows += requests.length;
     if (!twin) {
-      await Promise.all(requests.map(({ feeds, resolve, reject }) => this.single.run(feeds).then(resolve, reject)));
+      await Promise.all(requests.map(({ feeds, outputs, resolve, reject }) => runFor(this.single, feeds, outputs).then(resolve, reject)));
       return;
     }
     const buffers: [string, Float32Array][] = [];
@@ -106,7 +132,7 @@ export class BatchingSession implements OnnxSession {
         const data = this.take(`${name}|${requests.length}`, buffers, requests[0].feeds[name].size * requests.length);
         feeds[name] = stacked(requests.map((r) => r.feeds[name]), data);
       }
-      const out = await twin.run(feeds);
+      const out = await runFor(twin, feeds, requests[0].outputs);
       requests.forEach((r, i) => r.resolve(rowOf(out, i)));
     } catch (err) {
       for (const r of requests) r.reject(err);

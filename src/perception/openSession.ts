@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { InputError } from '../core/index.js';
-import { BatchingSession, type OnnxSession } from './BatchingSession.js';
+import { BatchingSession, plainSession, type OnnxSession } from './BatchingSession.js';
 
 /** One thread and sequential execution: the same input gives the same bits. */
 export const DETERMINISTIC_SESSION: ort.InferenceSession.SessionOptions = {
@@ -24,7 +24,7 @@ export function shareSessions(episodesTogether: number): void {
 
 /** Opens an ONNX model; a file that is not a loadable ONNX model is the user's error, in one line naming it. */
 export async function openSession(file: string): Promise<OnnxSession> {
-  if (!shared) return openPlain(file);
+  if (!shared) return plainSession(await openPlain(file));
   let session = shared.get(file);
   if (!session) {
     session = openPlain(file).then((single) => new BatchingSession(single, readFileSync(file)));

@@ -37,6 +37,15 @@ describe('BatchingSession: model calls of episodes stepped together', () => {
     }
   });
 
+  it('batches calls for some outputs apart from calls for all, and computes the same bits for them', async () => {
+    const session = await open('tracker/image_encoder');
+    const feeds = [0, 1, 2, 3].map((seed) => row(session, seed));
+    const [full, part] = await Promise.all([Promise.all(feeds.slice(0, 2).map((f) => session.run(f))), Promise.all(feeds.map((f) => session.run(f, ['foreground'])))]);
+    expect(session.counts).toEqual({ calls: 2, rows: 6 });
+    expect(Object.keys(part[0])).toEqual(['foreground']);
+    for (const i of [0, 1]) expect(bits(part[i].foreground).equals(bits(full[i].foreground))).toBe(true);
+  });
+
   it('runs alone what cannot be batched: a memory bank led by its size, a constant row joined to the batch', async () => {
     expect(withBatchAxis(readFileSync(file('tracker/memory_attention')), 4)).toBeNull();
     const cvae = await open('act-cvae'); // its latent token is one fixed row: Concat refuses a batch of them
