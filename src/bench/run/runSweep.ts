@@ -32,10 +32,10 @@ export interface SweepOptions {
 }
 
 /**
- * Episodes a worker steps together by default: one. On this 2-core machine batching made
- * sam2grasp slower (B = 4: +8 to 12 %, B = 8: +8 to 14 % wall on 60 episodes): the models are small
- * convolutions whose cost per row hardly falls in a batch, and B episodes in flight add copies,
- * garbage and cache misses. `npm run perf` (throughput) measures it again.
+ * Episodes a worker steps together by default: one. On this 2-core machine 8 together made
+ * `act` 15 % faster but `sam2grasp` 22 % and `act-condition` 25 % slower (`npm run perf`,
+ * throughput): the models are small convolutions whose cost per row hardly falls in a batch,
+ * and episodes in flight add copies, garbage and cache misses.
  */
 export const DEFAULT_BATCH = 1;
 
@@ -163,7 +163,8 @@ async function runUnits(units: readonly SweepUnit[], job: (u: SweepUnit) => Unit
     const lane = async () => {
       for (let i = next++; i < units.length; i = next++) {
         const r = await runUnit(job(units[i])).catch(asError);
-        chain = chain.then(() => onResult(i, r));
+        // Each result written before the lane takes another unit: a failed write stops the run.
+        await (chain = chain.then(() => onResult(i, r)));
       }
     };
     await Promise.all(Array.from({ length: batch }, lane));
