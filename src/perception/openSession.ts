@@ -27,7 +27,7 @@ export async function openSession(file: string): Promise<OnnxSession> {
   if (!shared) return plainSession(await openPlain(file));
   let session = shared.get(file);
   if (!session) {
-    session = openPlain(file).then((single) => new BatchingSession(single, readFileSync(file)));
+    session = openPlain(file).then((single) => new BatchingSession(single, readFileSync(file), DETERMINISTIC_SESSION));
     shared.set(file, session);
     session.catch(() => shared?.delete(file));
   }

@@ -7,7 +7,7 @@ import { BatchingSession, DETERMINISTIC_SESSION } from '../../src/perception/ind
 import { withBatchAxis } from '../../src/perception/BatchingSession.js';
 
 const file = (name: string) => join(modelsDir(), `${name}.onnx`);
-const open = async (name: string) => new BatchingSession(await ort.InferenceSession.create(file(name), DETERMINISTIC_SESSION), readFileSync(file(name)));
+const open = async (name: string) => new BatchingSession(await ort.InferenceSession.create(file(name), DETERMINISTIC_SESSION), readFileSync(file(name)), DETERMINISTIC_SESSION);
 
 /** Seeded inputs for one row of a model (its declared shapes, all led by 1). */
 function row(session: BatchingSession, seed: number): Record<string, ort.Tensor> {
