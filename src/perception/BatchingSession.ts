@@ -108,12 +108,18 @@ export class BatchingSession implements OnnxSession {
    */
   private async flush(): Promise<void> {
     const byOutputs = new Map<string, Request[]>();
+    const misfits: Request[] = [];
     for (const r of this.queue) {
+      if (!this.fits(r.feeds)) {
+        misfits.push(r);
+        continue;
+      }
       const id = r.outputs?.join() ?? '';
       byOutputs.set(id, [...(byOutputs.get(id) ?? []), r]);
     }
     this.queue = [];
-    const parts: Promise<void>[] = [];
+    // A call whose tensors are not the model's shapes runs alone, and fails alone, as unbatched.
+    const parts: Promise<void>[] = [this.runAlone(misfits)];
     for (const requests of byOutputs.values()) {
       for (let start = 0; start < requests.length; ) {
         const rows = 2 ** Math.floor(Math.log2(requests.length - start));
@@ -128,10 +134,7 @@ export class BatchingSession implements OnnxSession {
     const twin = requests.length > 1 ? await this.twin(requests.length) : null;
     this.counts.calls += twin ? 1 : requests.length;
     this.counts.rows += requests.length;
-    if (!twin) {
-      await Promise.all(requests.map(({ feeds, outputs, resolve, reject }) => runFor(this.single, feeds, outputs).then(resolve, reject)));
-      return;
-    }
+    if (!twin) return this.runAlone(requests);
     const buffers: [string, Float32Array][] = [];
     try {
       const feeds: Tensors = {};
@@ -141,11 +144,24 @@ export class BatchingSession implements OnnxSession {
       }
       const out = await runFor(twin, feeds, requests[0].outputs);
       requests.forEach((r, i) => r.resolve(rowOf(out, i)));
-    } catch (err) {
-      for (const r of requests) r.reject(err);
+    } catch {
+      // Whatever failed the batch, each call gets what it would have got alone.
+      await this.runAlone(requests);
     } finally {
       for (const [id, data] of buffers) this.spare.get(id)!.push(data);
     }
+  }
+
+  /** Are these feeds, tensor by tensor, float32 and of the shapes the model declares? */
+  private fits(feeds: Tensors): boolean {
+    return this.single.inputMetadata.every((meta) => {
+      const t = feeds[meta.name];
+      return meta.isTensor && t?.type === 'float32' && t.dims.length === meta.shape.length && t.dims.every((d, i) => d === meta.shape[i]);
+    });
+  }
+
+  private async runAlone(requests: Request[]): Promise<void> {
+    await Promise.all(requests.map(({ feeds, outputs, resolve, reject }) => runFor(this.single, feeds, outputs).then(resolve, reject)));
   }
 
   private take(id: string, taken: [string, Float32Array][], size: number): Float32Array {

@@ -46,6 +46,16 @@ describe('BatchingSession: model calls of episodes stepped together', () => {
     for (const i of [0, 1]) expect(bits(part[i].foreground).equals(bits(full[i].foreground))).toBe(true);
   });
 
+  it("fails only the caller whose input is bad, as alone: the others' rows come back", async () => {
+    const session = await open('sam2grasp');
+    const feeds = [0, 1, 2, 3].map((seed) => row(session, seed));
+    const bad = { ...feeds[2], proprio: new ort.Tensor('float32', new Float32Array(3), [1, 3]) };
+    const results = await Promise.allSettled([feeds[0], feeds[1], bad, feeds[3]].map((f) => session.run(f)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const alone = await session.run(feeds[3]);
+    expect(bits((results[3] as PromiseFulfilledResult<Record<string, ort.Tensor>>).value.actions).equals(bits(alone.actions))).toBe(true);
+  });
+
   it('runs alone what cannot be batched: a memory bank led by its size, a constant row joined to the batch', async () => {
     expect(withBatchAxis(readFileSync(file('tracker/memory_attention')), 4)).toBeNull();
     const cvae = await open('act-cvae'); // its latent token is one fixed row: Concat refuses a batch of them
