@@ -9,6 +9,7 @@ export { SweepPlan, parseShard, formatShard, WHOLE, type Shard, type SweepUnit }
 export { resolveSweep, resolveSpec, type ResolvedSweep, type SpecSources } from './run/resolveSweep.js';
 export { runSweep, defaultWorkers, DEFAULT_BATCH, type SweepOptions } from './run/runSweep.js';
 export { runEval, type EvalOptions } from './run/runEval.js';
+export { type DonorSweep } from './run/reusableEpisodes.js';
 export { prepareOutDir } from './run/prepareOutDir.js';
 export { mergeShards } from './run/mergeShards.js';
 export { policyFor, parsePolicyRef, modelsDir, learnedTrackerManifest } from './run/policyFor.js';

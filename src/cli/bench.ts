@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { defaultWorkers, resolveSweep, runSweep, WHOLE, writeHtmlReport } from '../bench/index.js';
+import { defaultWorkers, resolveSweep, runSweep, WHOLE, writeHtmlReport, type DonorSweep } from '../bench/index.js';
 import { projectPackage } from '../core/index.js';
 import { BATCH_FLAG, BATCH_USAGE, batchFlag, intFlag, parseFlags } from './flags.js';
 
@@ -20,7 +20,8 @@ export const usage = `usage: sam2grasp bench [--claims] [--full | --episodes N] 
 Runs scenes/sweeps/paper-table1.json (expert, act, act-cvae, act-condition, sam2grasp on 3-6
 cubes) and scenes/sweeps/paper-table3.json (the same under occlusion p = 0, 0.2, 0.4, 0.6) and
 prints both tables. Each goes to DIR/<sweep>-<episodes>/ with everything sam2grasp sweep writes;
-an interrupted bench resumes when run again.
+an interrupted bench resumes when run again. Table III's p = 0 column is Table I's episodes (the
+same keys, policies and models give the same bytes): they are copied, not run again.
 
   --claims    run the claims sweeps instead: claims-identity (look-alike cubes), claims-memory
               (a pushed target under blackout windows) and claims-clutter (pile, packed, unseen
@@ -43,9 +44,12 @@ export async function run(argv: string[]): Promise<number> {
   const started = Date.now();
   const sweeps = SWEEPS[values.claims ? 'claims' : 'paper'].map((id) => join(projectPackage().root, 'scenes', 'sweeps', `${id}.json`));
   const resolved = await Promise.all(sweeps.map((path) => resolveSweep(path, { episodes })));
+  // Each sweep takes the episodes it shares with those before it (Table III's p = 0 is Table I).
+  const before: DonorSweep[] = [];
   for (const sweep of resolved) {
     const dir = join(outDir, `${sweep.spec.id}-${episodes}`);
-    const report = await runSweep({ sweep, outDir: dir, shard: WHOLE, workers, batch, record: !values['no-record'], command: ['sam2grasp', 'bench', ...argv].join(' ') });
+    const report = await runSweep({ sweep, outDir: dir, shard: WHOLE, workers, batch, record: !values['no-record'], reuse: [...before], command: ['sam2grasp', 'bench', ...argv].join(' ') });
+    before.push({ outDir: dir, sweep });
     const page = await writeHtmlReport(dir);
     console.log(`${report.text}\n\npaired tests, tables as Markdown and LaTeX, plot: ${dir}/; the report with replays: ${page.dir}/index.html\n`);
   }

@@ -20,6 +20,8 @@ export interface ResolvedSweep {
   /** The task of each spec entry: a built-in name or an absolute file path. */
   taskRefs: string[];
   taskIds: string[];
+  /** sha256 of each task's full spec, in the same order. */
+  taskHashes: string[];
   /** sha256 of the spec, the task specs and the policy files: equal hashes, equal results. */
   configHash: string;
   /** sha256 of each policy's manifest and model (the expert: its name), by policy name. */
@@ -75,7 +77,7 @@ export async function resolveSpec(spec: SweepSpec, baseDir: string, sources: Spe
   }
   const named = { ...spec, policies: labels, reference: spec.reference === undefined ? undefined : labels[spec.policies.indexOf(spec.reference)] };
   const configHash = sha256Hex(JSON.stringify({ spec: named, tasks: tasks.map((t) => t.spec), models }));
-  return { spec: named, policyRefs: spec.policies, taskRefs, taskIds, configHash, models };
+  return { spec: named, policyRefs: spec.policies, taskRefs, taskIds, taskHashes: tasks.map((t) => sha256Hex(JSON.stringify(t.spec))), configHash, models };
 }
 
 /**

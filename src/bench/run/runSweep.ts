@@ -12,6 +12,7 @@ import { EMPTY_RECORD } from '../record/motionCodec.js';
 import { AppendOnlyCsv } from './csvFiles.js';
 import { prepareOutDir } from './prepareOutDir.js';
 import type { ResolvedSweep } from './resolveSweep.js';
+import { reusableEpisodes, type DonorSweep } from './reusableEpisodes.js';
 import { runUnit, type UnitJob, type UnitResult } from './sweepWorker.js';
 import { formatShard, SweepPlan, type Shard, type SweepUnit } from './SweepPlan.js';
 
@@ -29,6 +30,8 @@ export interface SweepOptions {
   record?: boolean;
   /** Episodes each worker steps together, their model calls batched (default: DEFAULT_BATCH; `--batch`). */
   batch?: number;
+  /** Sweeps run before this one in this process: episodes they ran to the same bytes are taken, not run again. */
+  reuse?: readonly DonorSweep[];
 }
 
 /**
@@ -63,6 +66,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
 
   const started = Date.now();
   const todo = plan.units.slice(done.length);
+  const reusable = await reusableEpisodes(sweep, options.reuse ?? [], record);
+  const fresh = todo.flatMap((unit, i) => (reusable.has(plan.unitId(unit)) ? [] : [i]));
   const progress = new Progress(options.label ?? `${sweep.spec.id}${shard.count > 1 ? ` shard ${formatShard(shard)}` : ''}`, todo.length);
   const rows = [...done];
   const milliseconds: Record<string, number[]> = {};
@@ -82,7 +87,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     }
   };
   try {
-    await runUnits(todo, jobFor(sweep, plan, record, batch), options.workers, batch, async (i, result) => {
+    for (const [i, unit] of todo.entries()) {
+      const episode = reusable.get(plan.unitId(unit));
+      if (episode) await finish(i, episode.row, episode.motion);
+    }
+    await runUnits(fresh.map((i) => todo[i]), jobFor(sweep, plan, record, batch), options.workers, batch, async (f, result) => {
+      const i = fresh[f];
       if (result instanceof Error) {
         console.error(`${plan.unitId(todo[i])}: crashed (${result.message.split('\n')[0]})`);
         await finish(i, crashedRow(todo[i].key, todo[i].policy, plan.occlusionMode));
@@ -108,9 +118,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     recorded: record,
     startedAt: new Date(started).toISOString(),
     wallSeconds,
-    episodesRun: todo.length,
+    episodesRun: fresh.length,
     episodesResumed: done.length,
-    episodesPerSecond: todo.length / wallSeconds,
+    // Taken from sweeps run before in the same process (`bench`: Table I's rows for Table III's p = 0).
+    episodesReused: todo.length - fresh.length,
+    reusedFrom: (options.reuse ?? []).map((d) => d.outDir),
+    episodesPerSecond: fresh.length / wallSeconds,
     residentMiB: memory.samples,
     policyMillisecondsPerEpisode: Object.fromEntries(Object.entries(milliseconds).map(([p, ms]) => [p, ms.reduce((a, b) => a + b, 0) / ms.length])),
   });
