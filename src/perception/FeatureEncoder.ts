@@ -4,7 +4,7 @@ import ort from 'onnxruntime-node';
 import { loadEncoderManifest, type EncoderManifest } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import type { SensorFrame } from '../render/index.js';
-import type { OnnxSession } from './BatchingSession.js';
+import type { OnnxSession } from './OnnxSession.js';
 import { checkSession } from './checkSession.js';
 import { openSession } from './openSession.js';
 

@@ -4,14 +4,12 @@ import ort from 'onnxruntime-node';
 import { loadSam2Manifest, type Sam2Manifest, type Sam2Module } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import type { SensorFrame } from '../render/index.js';
-import type { OnnxSession } from './BatchingSession.js';
+import type { OnnxSession, Tensors } from './OnnxSession.js';
 import { boxProblem, boxWhere, type Box } from './Box.js';
 import { checkSession, type TensorSpec } from './checkSession.js';
 import { openSession } from './openSession.js';
 import { isBlackedOut, maskDescriptor } from './maskDescriptor.js';
 import type { PromptableTracker, TrackResult } from './PromptableTracker.js';
-
-type Tensors = Record<string, ort.Tensor>;
 
 /** One memory bank entry: what the memory encoder and the decoder produced for a frame. */
 interface MemoryEntry {

@@ -1,6 +1,6 @@
 import type ort from 'onnxruntime-node';
 import { InputError } from '../core/index.js';
-import type { OnnxSession } from './BatchingSession.js';
+import type { OnnxSession } from './OnnxSession.js';
 
 export interface TensorSpec {
   name: string;

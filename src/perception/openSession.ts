@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { InputError } from '../core/index.js';
-import { BatchingSession, plainSession, type OnnxSession } from './BatchingSession.js';
+import { BatchingSession } from './BatchingSession.js';
+import { plainSession, type OnnxSession } from './OnnxSession.js';
 
 /** One thread and sequential execution: the same input gives the same bits. */
 export const DETERMINISTIC_SESSION: ort.InferenceSession.SessionOptions = {

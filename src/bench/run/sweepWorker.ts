@@ -69,21 +69,19 @@ export async function runUnit(job: UnitJob): Promise<UnitResult> {
   const policyId = `${job.taskRef}|${job.policy}|${job.tracker}`;
   const env = await envs.take(envId, async () => new OcclusionWrapper(await GraspEnv.create(task), job.key.occlusion, mode));
   const leave = lockstep.join();
+  let policy: Policy | undefined;
   try {
-    const policy = await policies.take(policyId, () => policyFor(job.policy, task, tracker));
-    try {
-      const perception = tracker && (await cached(perceptions, `${job.taskRef}|${job.tracker}`, () => loadPerception(tracker, task.spec, learnedTrackerManifest())));
-      const probe = perception ? new TrackingProbe(env, perception) : undefined;
-      const recorder = job.record ? new MotionRecorder(env, policy.prompted === true) : undefined;
-      const result = await runEpisode(env, policy, job.key, combineHooks(...[probe, recorder, job.batch > 1 ? lockstep.hooks : undefined].filter((h) => h !== undefined)));
-      if (probe) result.tracking = probe.metrics();
-      const row = toEpisodeRow({ ...result, policy: rowPolicyName(job.policy, result.policy) }, mode);
-      return { row, milliseconds: performance.now() - started, motion: recorder?.finish(unitId(row)) };
-    } finally {
-      policies.give(policyId, policy);
-    }
+    policy = await policies.take(policyId, () => policyFor(job.policy, task, tracker));
+    const perception = tracker && (await cached(perceptions, `${job.taskRef}|${job.tracker}`, () => loadPerception(tracker, task.spec, learnedTrackerManifest())));
+    const probe = perception ? new TrackingProbe(env, perception) : undefined;
+    const recorder = job.record ? new MotionRecorder(env, policy.prompted === true) : undefined;
+    const result = await runEpisode(env, policy, job.key, combineHooks(...[probe, recorder, job.batch > 1 ? lockstep.hooks : undefined].filter((h) => h !== undefined)));
+    if (probe) result.tracking = probe.metrics();
+    const row = toEpisodeRow({ ...result, policy: rowPolicyName(job.policy, result.policy) }, mode);
+    return { row, milliseconds: performance.now() - started, motion: recorder?.finish(unitId(row)) };
   } finally {
     leave();
+    if (policy) policies.give(policyId, policy);
     envs.give(envId, env);
   }
 }
