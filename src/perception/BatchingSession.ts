@@ -90,7 +90,9 @@ export class BatchingSession implements OnnxSession {
         continue;
       }
       const id = r.outputs?.join() ?? '';
-      byOutputs.set(id, [...(byOutputs.get(id) ?? []), r]);
+      const group = byOutputs.get(id);
+      if (group) group.push(r);
+      else byOutputs.set(id, [r]);
     }
     this.queue = [];
     // A call whose tensors are not the model's shapes runs alone, and fails alone, as unbatched.

@@ -222,18 +222,20 @@ export class Sam2OnnxTracker implements PromptableTracker {
     }
   }
 
-  /** The largest of the four logits (cell, right, below, below right; clamped at the edges) at every cell, into a kept buffer. */
-  private cellPeaks(data: Float32Array, h: number, w: number): Float32Array {
+  /** The largest of the four logits (cell, right, below, below right; clamped at the edges) at every cell, into a kept buffer; and the largest absolute logit, the scale of the interpolation's rounding. */
+  private cellPeaks(data: Float32Array, h: number, w: number): { peaks: Float32Array; largest: number } {
     if (this.peaks.length !== h * w) this.peaks = new Float32Array(h * w);
     const peaks = this.peaks;
+    let largest = 0;
     for (let y = 0; y < h; y++) {
       const below = Math.min(h - 1, y + 1) * w;
       for (let x = 0; x < w; x++) {
         const right = Math.min(w - 1, x + 1);
         peaks[y * w + x] = Math.max(data[y * w + x], data[y * w + right], data[below + x], data[below + right]);
+        largest = Math.max(largest, Math.abs(data[y * w + x]));
       }
     }
-    return peaks;
+    return { peaks, largest };
   }
 
   /** Bilinear resize to the encoder's square size, then ImageNet normalisation, NCHW, into `out` (3 x imageSize^2). */
@@ -285,11 +287,11 @@ export class Sam2OnnxTracker implements PromptableTracker {
     const mask = new Uint8Array(frame.width * frame.height);
     const rows = sampleGrid(h, frame.height);
     const cols = sampleGrid(w, frame.width);
-    const peaks = this.cellPeaks(data, h, w);
+    const { peaks, largest } = this.cellPeaks(data, h, w);
     // A convex combination cannot exceed its largest corner but for rounding, a few 1e-16 of the
     // largest logit: a pixel whose four corners are all below this is below the threshold, and
     // is left uncomputed.
-    const clearlyBelow = threshold - 1e-9 - 1e-13 * largestMagnitude(data);
+    const clearlyBelow = threshold - 1e-9 - 1e-13 * largest;
     let sum = 0;
     let n = 0;
     for (let y = 0; y < frame.height; y++) {
@@ -312,13 +314,6 @@ export class Sam2OnnxTracker implements PromptableTracker {
     }
     return { mask, score: n ? sum / n : 0 };
   }
-}
-
-/** The largest absolute value of a logit map: the scale of its rounding errors. */
-function largestMagnitude(data: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < data.length; i++) m = Math.max(m, Math.abs(data[i]));
-  return m;
 }
 
 /** Each channel's 256 byte values, ImageNet-normalised: normalisation as a table lookup. */
