@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { learnedTrackerManifest, modelsDir, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE, DEFAULT_BATCH } from '../src/bench/index.js';
-import { environmentFacts, sceneRng, STREAMS, writeFileAtomic } from '../src/core/index.js';
+import { environmentFacts, sceneRng, STREAMS, tuneGarbageCollector, writeFileAtomic } from '../src/core/index.js';
 import { GraspEnv, loadTask } from '../src/env/index.js';
 import ort from 'onnxruntime-node';
 import { loadPolicyManifest } from '../src/config/index.js';
@@ -327,6 +327,7 @@ if (unknown) {
   process.exit(2);
 }
 
+tuneGarbageCollector();
 await initPhysics();
 physicsRate(6, false); // warm up the JIT and the WebAssembly tiers
 const report: Record<string, unknown> = {

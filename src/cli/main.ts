@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { InputError } from '../core/index.js';
+import { InputError, tuneGarbageCollector } from '../core/index.js';
 
 interface Command {
   summary: string;
@@ -21,8 +21,6 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   gate: () => import('./gate.js'),
   export: () => import('./export.js'),
   report: () => import('./report.js'),
-
-
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -37,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   return (await load()).run(rest);
 }
 
+tuneGarbageCollector();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -10,4 +10,5 @@ export { type PalmPose, stepPoseTowards } from './PalmPose.js';
 export { projectPackage } from './projectPackage.js';
 export { environmentFacts } from './environmentFacts.js';
 export { writeFileAtomic } from './writeFileAtomic.js';
+export { tuneGarbageCollector } from './tuneGarbageCollector.js';
 export { Progress, lazyProgress, cacheProgress, collectionProgress } from './Progress.js';
