@@ -7,9 +7,9 @@ import { setFlagsFromString } from 'node:v8';
  *
  * Why: an episode keeps about 35 MB alive (models, three.js scene, Rapier's handles) and frees
  * its frames and tensors at once, so with V8's factor the old generation's limit sat a new space
- * above the live heap and a full concurrent marking ran every 100-300 ms (100 in a 200-episode
- * ci-smoke on one worker). That marking runs on V8's platform threads, i.e. on the other core,
- * where a second worker needs it. At 300 %: 4 full collections instead of 102, 12 % less CPU, two
+ * above the live heap and a full concurrent marking ran every 100-300 ms (about 100 in a
+ * 200-episode ci-smoke on one worker). That marking runs on V8's platform threads, i.e. on the other core,
+ * where a second worker needs it. At 300 %: 4 full collections instead, 12 % less CPU, two
  * workers 14 % faster (18.7 against 21.8 s), and on 1 000 episodes two workers x1.90 over one
  * (x1.72 without), for 60-100 MB more resident memory per process (docs/commands.md).
  *
@@ -19,11 +19,7 @@ import { setFlagsFromString } from 'node:v8';
  */
 const HEAP_GROWING_PERCENT = 300;
 
-let tuned = false;
-
-/** Sets V8's heap growth for long runs of episodes; idempotent, for entry points to call first. */
+/** Sets V8's heap growth for long runs of episodes: for entry points to call first. */
 export function tuneGarbageCollector(): void {
-  if (tuned) return;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  tuned = true;
 }
