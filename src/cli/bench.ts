@@ -5,7 +5,7 @@ import { BATCH_FLAG, BATCH_USAGE, batchFlag, intFlag, parseFlags } from './flags
 
 export const summary = "the main job: the paper's Tables I and III (methods; occlusion sweep) with intervals and paired tests";
 
-/** Episodes per cell of the default run: both paper tables in about 7 minutes on two cores. */
+/** Episodes per cell of the default run: both paper tables in about 5 minutes on two cores. */
 const QUICK_EPISODES = 200;
 const FULL_EPISODES = 400;
 
@@ -27,7 +27,7 @@ same keys, policies and models give the same bytes): they are copied, not run ag
               (a pushed target under blackout windows) and claims-clutter (pile, packed, unseen
               objects)
 
-  --episodes  episodes per cell (default: ${QUICK_EPISODES}; both paper tables in about 7 minutes on two cores)
+  --episodes  episodes per cell (default: ${QUICK_EPISODES}; both paper tables in about 5 minutes on two cores)
   --full      the paper's ${FULL_EPISODES} episodes per cell
   --workers   worker threads (default: the machine's ${defaultWorkers()} cores)
 ${BATCH_USAGE}

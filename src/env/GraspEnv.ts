@@ -312,6 +312,7 @@ export class GraspEnv implements GraspEnvLike {
     return { x, y, z };
   }
 
+  /** Every body's exact pose now (x, y, z, qx, qy, qz, qw each), in the state hash's order: for the motion record. */
   bodyPoses(): Float32Array {
     return this.requireEpisode().gw.bodyPoses();
   }

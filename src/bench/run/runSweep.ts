@@ -35,10 +35,10 @@ export interface SweepOptions {
 }
 
 /**
- * Episodes a worker steps together by default: one. On this 2-core machine 8 together made
- * `act` 15 % faster but `sam2grasp` 22 % and `act-condition` 25 % slower (`npm run perf`,
- * throughput): the models are small convolutions whose cost per row hardly falls in a batch,
- * and episodes in flight add copies, garbage and cache misses.
+ * Episodes a worker steps together by default: one. On this 2-core machine 8 together on two
+ * workers gained nothing for any policy (`npm run perf`, throughput: from -3 % for `sam2grasp`
+ * and `act` to -11 % for `act-condition`): the models are small convolutions whose cost per row
+ * hardly falls in a batch, and episodes in flight add copies, garbage and cache misses.
  */
 export const DEFAULT_BATCH = 1;
 
