@@ -4,7 +4,7 @@ import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, FEATURES_VERSION, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
 import { conditionedLength, DEFAULT_TRACKER, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
 import { LEARNED_POLICIES } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
@@ -95,7 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     const cacheDir = join(taskWork, 'cache');
     const perception = await loadPerception(tracker, task.spec, learnedTrackerManifest());
     const cached = existsSync(join(cacheDir, 'cache.json')) ? JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')) : null;
-    const cacheFresh = cached?.featureLength === featureLength && cached.perception === perception.name && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
+    const cacheFresh = cached?.featureLength === featureLength && cached.featuresVersion === FEATURES_VERSION && cached.perception === perception.name && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
     const cacheStarted = Date.now();
     if (!cacheFresh) {
       const progress = cacheProgress();

@@ -11,4 +11,5 @@ export { projectPackage } from './projectPackage.js';
 export { environmentFacts } from './environmentFacts.js';
 export { writeFileAtomic } from './writeFileAtomic.js';
 export { tuneGarbageCollector } from './tuneGarbageCollector.js';
+export { type OrientedBox, boxContains } from './OrientedBox.js';
 export { Progress, lazyProgress, cacheProgress, collectionProgress } from './Progress.js';

@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { episodeRng, InputError, policyRng, type EpisodeKey } from '../core/index.js';
 import { CONDITIONINGS, conditionedFeatures, conditionedLength, FeatureEncoder, type Conditioning, type Perception, type TrackResult } from '../perception/index.js';
 import { cameraModelOf, createSensorFrame, makeSceneCamera, sensorView, type SensorFrame } from '../render/index.js';
-import type { Task } from '../sim/index.js';
+import { handBoxesAt, type Task } from '../sim/index.js';
 import type { DemoStore } from './DemoStore.js';
 
 /** The cache's index: which demos, how many rows each, and their proprio and action labels. */
 export interface CacheIndex {
   featureLength: number;
+  /** `FEATURES_VERSION` when cached: a cache of another version is stale. */
+  featuresVersion: number;
   encoder: string;
   /** The perception the features came from (`learned`, `oracle`, `sam2:<name>`). */
   perception: string;
@@ -17,6 +19,13 @@ export interface CacheIndex {
   occludedShare: number;
   demos: { key: string; rows: number; proprio: number[][]; actions: number[][] }[];
 }
+
+/**
+ * Bumped whenever `conditionedFeatures` computes the same inputs differently, so that `train`
+ * caches again instead of training on features no policy sees any more. 2: the robot's own hand
+ * taken out of every mask.
+ */
+export const FEATURES_VERSION = 2;
 
 /** Default share of demos cached under occlusion. */
 export const DEFAULT_OCCLUDED_SHARE = 0.5;
@@ -50,7 +59,7 @@ export async function cacheFeatures(store: DemoStore, task: Task, encoderManifes
   const demos = store.read().filter((d) => d.prompt !== null);
   mkdirSync(outDir, { recursive: true });
   const files = Object.fromEntries(CONDITIONINGS.map((m) => [m, openSync(join(outDir, `features-${m}.bin.tmp`), 'w')])) as Record<Conditioning, number>;
-  const index: CacheIndex = { featureLength: conditionedLength(encoder), encoder: encoderManifest, perception: perception.name, modes: [...CONDITIONINGS], occludedShare, demos: [] };
+  const index: CacheIndex = { featureLength: conditionedLength(encoder), featuresVersion: FEATURES_VERSION, encoder: encoderManifest, perception: perception.name, modes: [...CONDITIONINGS], occludedShare, demos: [] };
   const black = createSensorFrame(width, height);
   try {
     for (const [n, demo] of demos.entries()) {
@@ -65,8 +74,10 @@ export async function cacheFeatures(store: DemoStore, task: Task, encoderManifes
         const frame: SensorFrame = occluded[t] ? black : sensorView(frames[t]);
         if (t > 0) track = await tracker.track(frame);
         const foreground = track.foreground ?? (await perception.foreground(frame, () => frames[t]));
+        const [x, y, z, yaw, opening] = demo.proprio[t];
+        const hand = handBoxesAt({ x, y, z, yaw }, opening, task.spec.gripper.maxOpening);
         for (const mode of CONDITIONINGS) {
-          const f = await conditionedFeatures(mode, encoder, frame, track, foreground, camera);
+          const f = await conditionedFeatures(mode, encoder, frame, track, foreground, camera, hand);
           writeSync(files[mode], new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
         }
       }
@@ -89,7 +100,7 @@ export function readCaches(dirs: readonly string[], mode: Conditioning): { index
   const parts = dirs.map((dir) => readCache(dir, mode));
   if (parts.length === 1) return parts[0];
   const [first] = parts;
-  const odd = parts.find((p) => p.index.featureLength !== first.index.featureLength || p.index.perception !== first.index.perception || p.index.encoder !== first.index.encoder);
+  const odd = parts.find((p) => p.index.featureLength !== first.index.featureLength || p.index.featuresVersion !== first.index.featuresVersion || p.index.perception !== first.index.perception || p.index.encoder !== first.index.encoder);
   if (odd) throw new InputError(dirs[parts.indexOf(odd)], `its features come from another encoder or perception than ${dirs[0]}'s: rebuild it`);
   const features = new Float32Array(parts.reduce((n, p) => n + p.features.length, 0));
   let offset = 0;

@@ -1,8 +1,10 @@
+import type { OrientedBox } from '../core/index.js';
 import { pixelToWorld, type CameraModel, type SensorFrame } from '../render/index.js';
 import type { Box } from './Box.js';
 import type { FeatureEncoder } from './FeatureEncoder.js';
 import { DESCRIPTOR_SIZE, isBlackedOut, writeMaskDescriptor } from './maskDescriptor.js';
 import { GEOMETRY_SIZE, writeObjectGeometry } from './objectGeometry.js';
+import { withoutOwnHand } from './withoutOwnHand.js';
 import type { TrackResult } from './PromptableTracker.js';
 
 /**
@@ -46,9 +48,10 @@ export function conditionedLength(encoder: FeatureEncoder): number {
  * camera: with it, a mask and the depth image give the masked objects' geometry in the world
  * (`objectGeometry`). When the frame was taken away, the tracker's memory still places the object:
  * the descriptor's extrapolated centroid at its last depth becomes the world point, without a yaw
- * or width.
+ * or width. `hand`, the robot's own hand where proprioception places it, is taken out of every
+ * mask before it becomes a token (`withoutOwnHand`).
  */
-export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: SensorFrame, track: TrackResult | null, foreground: Uint8Array, camera?: CameraModel): Promise<Float32Array> {
+export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEncoder, frame: SensorFrame, track: TrackResult | null, foreground: Uint8Array, camera?: CameraModel, hand: readonly OrientedBox[] = []): Promise<Float32Array> {
   // A fresh array, never a reused one: callers keep it (the feature cache writes it out, a policy hands it to ONNX).
   const out = new Float32Array(conditionedLength(encoder));
   const tracked = mode === 'tracker' && track ? track : null;
@@ -58,9 +61,11 @@ export async function conditionedFeatures(mode: Conditioning, encoder: FeatureEn
   const grid = drawn ? await encodeWithBox(encoder, frame, drawn, mask) : await encoder.encode(frame, mask);
   out.set(grid);
   const objectAt = encoder.length + maskTokenLength(encoder);
-  writeMaskToken(out, encoder.length, grid, encoder, frame, foreground, camera);
-  if (tracked) writeMaskToken(out, objectAt, grid, encoder, frame, tracked.mask, camera, tracked);
-  else if (drawn) writeMaskToken(out, objectAt, grid, encoder, frame, boxRegion(frame, drawn), camera);
+  // Each token is written before the next mask is filtered: the filtered mask's buffer is shared.
+  const ownHandOff = (mask: Uint8Array) => (camera ? withoutOwnHand(mask, frame, camera, hand) : mask);
+  writeMaskToken(out, encoder.length, grid, encoder, frame, ownHandOff(foreground), camera);
+  if (tracked) writeMaskToken(out, objectAt, grid, encoder, frame, ownHandOff(tracked.mask), camera, tracked);
+  else if (drawn) writeMaskToken(out, objectAt, grid, encoder, frame, ownHandOff(boxRegion(frame, drawn)), camera);
   return out;
 }
 

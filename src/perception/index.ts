@@ -12,6 +12,7 @@ export { type OnnxSession } from './OnnxSession.js';
 export { checkSession, type TensorSpec } from './checkSession.js';
 export { conditionedFeatures, conditionedLength, maskTokenLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
 export { objectGeometry, GEOMETRY_SIZE } from './objectGeometry.js';
+export { withoutOwnHand, OWN_HAND_MARGIN } from './withoutOwnHand.js';
 export { Sam2OnnxTracker } from './Sam2OnnxTracker.js';
 export { parseTrackerChoice, formatTrackerChoice, DEFAULT_TRACKER, type TrackerChoice } from './trackerChoice.js';
 export { promptFor } from './promptFor.js';

@@ -1,5 +1,5 @@
 import type { TaskSpec } from '../config/index.js';
-import { clamp, quatFromYaw, stepPoseTowards, type PalmPose, type Vec3 } from '../core/index.js';
+import { clamp, quatFromYaw, stepPoseTowards, type OrientedBox, type PalmPose, type Vec3 } from '../core/index.js';
 import { COLLISION_GROUPS } from './collisionGroups.js';
 import { PHYSICS, RAPIER } from './physicsSettings.js';
 
@@ -50,6 +50,26 @@ export function gripperBoxes(maxOpening: number): { palm: GripperBox; fingers: r
     palm: { halfExtents: [palmHalfLength(maxOpening), G.fingerWidth, G.palmThickness / 2], offset: [0, 0, PALM_CENTRE_Z] },
     fingers: [finger(-1), finger(1)],
   };
+}
+
+/**
+ * Where the hand's three boxes stand in the world for a palm pose and finger opening, as the
+ * robot's own model and proprioception give them (a real robot filters itself out of its point
+ * clouds the same way). The hand is upright: only its yaw turns it.
+ */
+export function handBoxesAt(palm: Readonly<PalmPose>, opening: number, maxOpening: number): OrientedBox[] {
+  const { palm: palmBox, fingers } = gripperBoxes(maxOpening);
+  const c = Math.cos(palm.yaw);
+  const s = Math.sin(palm.yaw);
+  // A box whose centre sits `along` the closing axis and `up` from the TCP.
+  const at = (box: GripperBox, along: number, up: number): OrientedBox => ({
+    centre: [palm.x + c * along, palm.y + s * along, palm.z + up],
+    yaw: palm.yaw,
+    halfExtents: box.halfExtents,
+  });
+  // Each finger's body origin is on its pad face, half the opening from the TCP.
+  const finger = (box: GripperBox, side: -1 | 1) => at(box, (side * opening) / 2 + box.offset[0], box.offset[2]);
+  return [at(palmBox, palmBox.offset[0], palmBox.offset[2]), finger(fingers[0], -1), finger(fingers[1], 1)];
 }
 
 /**

@@ -3,7 +3,7 @@ export { CATALOG, CATALOG_GROUPS } from './ObjectCatalog.js';
 export { supportPoints, footprintRadius, largestExtent, colliderFor } from './shapeGeometry.js';
 export { type ObjectExtent, objectExtent, widthAtYaw, narrowestWidth } from './objectExtent.js';
 export { type Layout, type Placement, planLayout, SpawnError } from './Spawner.js';
-export { Gripper, GRIPPER_GEOMETRY, palmHalfLength, gripperBoxes, type GripperBox, type GripperSpec } from './Gripper.js';
+export { Gripper, GRIPPER_GEOMETRY, palmHalfLength, gripperBoxes, handBoxesAt, type GripperBox, type GripperSpec } from './Gripper.js';
 export { GraspWorld, hashPoses, type SceneObject, type BodyPose, type FingerContacts } from './GraspWorld.js';
 export { type PushPlan, type PushDraw, type PushObject, PADDLE, drawPush, planPush, checkPusherFits } from './planPush.js';
 export { Pusher, PUSHER_TRAVEL_SPEED, type PushRecord } from './Pusher.js';

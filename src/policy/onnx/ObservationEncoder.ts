@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { ObservationRole, PolicyManifest } from '../../config/index.js';
 import { InputError } from '../../core/index.js';
-import type { Observation } from '../../env/index.js';
+import { handBoxesAt, type Observation } from '../../env/index.js';
 import { conditionedFeatures, conditionedLength, FeatureEncoder, type Box, type Perception, type PromptableTracker, type TrackResult, type TrueSceneFrame } from '../../perception/index.js';
 import type { PolicyContext } from '../Policy.js';
 import { ROLES, type CameraSizes, type RoleInput } from './observationRoles.js';
@@ -17,6 +17,7 @@ export class ObservationEncoder {
   private track: TrackResult | null = null;
   private prompt: Box | null = null;
   private truth: TrueSceneFrame | undefined;
+  private maxOpening = 0;
 
   private constructor(
     private readonly manifest: PolicyManifest,
@@ -54,6 +55,7 @@ export class ObservationEncoder {
     this.track = null;
     this.tracker = null;
     this.prompt = ctx.prompt ?? null;
+    this.maxOpening = ctx.robot.maxOpening;
     const groundTruth = ctx.groundTruth;
     this.truth = this.vision?.oracle && groundTruth ? () => groundTruth.frames().scene : undefined;
     if (!this.manifest.prompted) return;
@@ -84,7 +86,8 @@ export class ObservationEncoder {
     const frame = observation.frames.scene;
     // The tracker's image encoder has segmented this frame already when it gives a foreground.
     const foreground = this.track?.foreground ?? (await this.vision!.foreground(frame, this.truth));
-    return conditionedFeatures(this.manifest.conditioning, this.encoder!, frame, this.track, foreground, observation.cameras.scene);
+    const { palm, opening } = observation.proprio;
+    return conditionedFeatures(this.manifest.conditioning, this.encoder!, frame, this.track, foreground, observation.cameras.scene, handBoxesAt(palm, opening, this.maxOpening));
   }
 }
 
