@@ -14,7 +14,7 @@ paired.csv, table.md, table.tex, plot.svg, run.json and motion.bin (sam2grasp re
 
   --task      a task file (scenes/tasks/cubes.json) or a built-in task name (cubes, lookalike,
               lookalike2, nudge, pile, packed, unseen)
-  --policy    expert, act, act-cvae, act-condition, sam2grasp (the cube-only heads: NAME-cubes) or
+  --policy    expert, act, act-cvae, act-condition, sam2grasp, dp, dp-prompted or
               onnx:path/to/manifest.json (default: expert)
   --episodes  number of episodes, 1 to 100000 (default: 100)
   --objects   object count or range per episode, 1 to 30 (default: the task's objects.count)

@@ -17,9 +17,6 @@ export const DIFFUSION_POLICIES = ['dp', 'dp-prompted'] as const;
 /** Every learned policy we ship, as `<name>.json` + `<name>.onnx` in the models folder. */
 export const LEARNED_POLICIES = [...PAPER_POLICIES, ...DIFFUSION_POLICIES] as const;
 
-/** The paper's four trained on cube demonstrations only (the heads before cross-task training), as `<name>-cubes`. */
-export const CUBE_ONLY_POLICIES = PAPER_POLICIES.map((name) => `${name}-cubes` as const);
-
 export interface PolicyOptions {
   /** Folder of the shipped heads (assets/models). */
   modelsDir: string;
@@ -58,7 +55,7 @@ export async function loadOnnxPolicy(manifest: string, options: PolicyOptions): 
 }
 
 registerPolicy('expert', { create: async () => new ScriptedExpert() });
-for (const name of [...LEARNED_POLICIES, ...CUBE_ONLY_POLICIES]) {
+for (const name of LEARNED_POLICIES) {
   const manifest = (modelsDir: string) => join(modelsDir, `${name}.json`);
   registerPolicy(name, { manifest, create: (options) => loadOnnxPolicy(manifest(options.modelsDir), options) });
 }

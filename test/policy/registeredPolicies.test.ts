@@ -4,13 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { modelsDir, policyFor, runEpisode } from '../../src/bench/index.js';
 import { GraspEnv, loadTask } from '../../src/env/index.js';
 import { loadPolicyManifest } from '../../src/config/index.js';
-import { CUBE_ONLY_POLICIES, LEARNED_POLICIES, policyNames } from '../../src/policy/index.js';
+import { LEARNED_POLICIES, policyNames } from '../../src/policy/index.js';
 
 const env = await GraspEnv.create(loadTask('cubes'));
 afterAll(() => env.close());
 
 /** What every shipped head brings with it. */
-describe.each([...LEARNED_POLICIES, ...CUBE_ONLY_POLICIES].map((name) => [name]))('shipped policy %s', (name) => {
+describe.each(LEARNED_POLICIES.map((name) => [name]))('shipped policy %s', (name) => {
   it('ships its head, manifest and training record, small, with a passing parity check', () => {
     const dir = modelsDir();
     for (const file of [`${name}.onnx`, `${name}.json`, `training-${name}.json`]) expect(existsSync(join(dir, file)), file).toBe(true);
@@ -40,7 +40,7 @@ describe.each(policyNames(modelsDir()).map((name) => [name]))('registered policy
 
 describe('the registry', () => {
   it('has the expert and every shipped head, and names them when asked for another', async () => {
-    expect(policyNames(modelsDir())).toEqual(['expert', ...LEARNED_POLICIES, ...CUBE_ONLY_POLICIES]);
-    await expect(policyFor('acts', env.task)).rejects.toThrow(/--policy: unknown policy "acts" \(known: expert, act, act-cvae, act-condition, sam2grasp, dp, dp-prompted, act-cubes, act-cvae-cubes, act-condition-cubes, sam2grasp-cubes, or onnx:path\/to\/manifest\.json\)/);
+    expect(policyNames(modelsDir())).toEqual(['expert', ...LEARNED_POLICIES]);
+    await expect(policyFor('acts', env.task)).rejects.toThrow(/--policy: unknown policy "acts" \(known: expert, act, act-cvae, act-condition, sam2grasp, dp, dp-prompted, or onnx:path\/to\/manifest\.json\)/);
   });
 });
