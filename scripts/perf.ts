@@ -7,8 +7,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { learnedTrackerManifest, modelsDir, policyFor, resolveSweep, runEpisode, runSweep, SweepPlan, WHOLE, DEFAULT_BATCH } from '../src/bench/index.js';
-import { environmentFacts, sceneRng, STREAMS, tuneGarbageCollector, writeFileAtomic } from '../src/core/index.js';
-import { GraspEnv, loadTask } from '../src/env/index.js';
+import { environmentFacts, sceneRng, STREAMS, tuneGarbageCollector, writeFileAtomic, type OrientedBox } from '../src/core/index.js';
+import { GraspEnv, handBoxesAt, loadTask, type Observation } from '../src/env/index.js';
 import ort from 'onnxruntime-node';
 import { loadPolicyManifest } from '../src/config/index.js';
 import { LEARNED_POLICIES, loadChunkHead, ScriptedExpert } from '../src/policy/index.js';
@@ -112,17 +112,20 @@ async function perceptionCost() {
   const encoder = await FeatureEncoder.load('assets/models/encoder.json');
   const learned = await loadPerception({ kind: 'learned' }, task.spec, learnedTrackerManifest());
   const oracle = await loadPerception({ kind: 'oracle' }, task.spec, learnedTrackerManifest());
-  const episodes: { frames: Frame[]; target: number }[] = [];
+  const episodes: { frames: Frame[]; hands: OrientedBox[][]; target: number }[] = [];
+  const handOf = ({ proprio }: Observation) => handBoxesAt(proprio.palm, proprio.opening, task.spec.gripper.maxOpening);
   for (let index = 0; index < 10; index++) {
     const key = { task: 'cubes', objects: { min: 3, max: 6 }, occlusion: 0, index };
-    const { info } = env.reset(key);
+    const { observation, info } = env.reset(key);
     const frames = [cloneFrame(env.trueFrames().scene)];
+    const hands = [handOf(observation)];
     const target = env.privileged().objects[info.target].position;
     for (let t = 1; t < 30; t++) {
-      env.step({ x: target.x, y: target.y, z: 0.3 - t * 0.008, yaw: 0, gripper: 0 });
+      const { observation } = env.step({ x: target.x, y: target.y, z: 0.3 - t * 0.008, yaw: 0, gripper: 0 });
       frames.push(cloneFrame(env.trueFrames().scene));
+      hands.push(handOf(observation));
     }
-    episodes.push({ frames, target: objectSegmentId(info.target) });
+    episodes.push({ frames, hands, target: objectSegmentId(info.target) });
   }
   env.close();
   const camera = cameraModelOf(makeSceneCamera(task.spec.cameras.scene), 128, 128);
@@ -143,7 +146,7 @@ async function perceptionCost() {
       if (t > 0) result = await tracker.track(frame);
       if (!conditioned) continue;
       const foreground = result.foreground ?? (await perception.foreground(frame, () => e.frames[t]));
-      await conditionedFeatures('tracker', encoder, frame, result, foreground, camera);
+      await conditionedFeatures('tracker', encoder, frame, result, foreground, camera, e.hands[t]);
     }
   };
   return {
