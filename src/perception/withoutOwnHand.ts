@@ -32,5 +32,7 @@ function isOwnHand(frame: SensorFrame, camera: CameraModel, hand: readonly Orien
   if (!(d > 0) || !Number.isFinite(d)) return false;
   const u = i % frame.width;
   pixelToWorld(camera, u, (i - u) / frame.width, d, point);
-  return hand.some((box) => boxContains(box, point[0], point[1], point[2], OWN_HAND_MARGIN));
+  // A loop, not `some`: this runs for every mask pixel of every step, and a closure each is garbage.
+  for (const box of hand) if (boxContains(box, point[0], point[1], point[2], OWN_HAND_MARGIN)) return true;
+  return false;
 }
