@@ -23,8 +23,14 @@ describe('withoutOwnHand', () => {
         const kept = withoutOwnHand(everything, frame, obs.cameras.scene, handOf(obs));
         for (let i = 0; i < kept.length; i++) {
           if (!(frame.depth[i] > 0 && Number.isFinite(frame.depth[i]))) continue;
-          if (truth.ids[i] === SEGMENT_IDS.gripper) [counts.hand, counts.handLeft] = [counts.hand + 1, counts.handLeft + kept[i]];
-          if (truth.ids[i] >= SEGMENT_IDS.objectBase) [counts.objects, counts.objectsTaken] = [counts.objects + 1, counts.objectsTaken + 1 - kept[i]];
+          if (truth.ids[i] === SEGMENT_IDS.gripper) {
+            counts.hand++;
+            counts.handLeft += kept[i];
+          }
+          if (truth.ids[i] >= SEGMENT_IDS.objectBase) {
+            counts.objects++;
+            counts.objectsTaken += 1 - kept[i];
+          }
         }
       },
     });
