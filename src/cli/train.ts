@@ -4,8 +4,8 @@ import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, FEATURES_VERSION, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
-import { conditionedLength, DEFAULT_TRACKER, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
+import { conditionedLength, DEFAULT_TRACKER, FEATURES_VERSION, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
 import { LEARNED_POLICIES } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
 

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { episodeRng, InputError, policyRng, type EpisodeKey } from '../core/index.js';
-import { CONDITIONINGS, conditionedFeatures, conditionedLength, FeatureEncoder, type Conditioning, type Perception, type TrackResult } from '../perception/index.js';
+import { CONDITIONINGS, conditionedFeatures, conditionedLength, FEATURES_VERSION, FeatureEncoder, type Conditioning, type Perception, type TrackResult } from '../perception/index.js';
 import { cameraModelOf, createSensorFrame, makeSceneCamera, sensorView, type SensorFrame } from '../render/index.js';
 import { handBoxesAt, type Task } from '../sim/index.js';
 import type { DemoStore } from './DemoStore.js';
@@ -19,13 +19,6 @@ export interface CacheIndex {
   occludedShare: number;
   demos: { key: string; rows: number; proprio: number[][]; actions: number[][] }[];
 }
-
-/**
- * Bumped whenever `conditionedFeatures` computes the same inputs differently, so that `train`
- * caches again instead of training on features no policy sees any more. 2: the robot's own hand
- * taken out of every mask.
- */
-export const FEATURES_VERSION = 2;
 
 /** Default share of demos cached under occlusion. */
 export const DEFAULT_OCCLUDED_SHARE = 0.5;

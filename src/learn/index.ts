@@ -1,6 +1,6 @@
 export { DemoStore, hasWrist, type Demo, type DemoCameras, type DemoFrames, type FramePlace } from './DemoStore.js';
 export { collectDemos, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEMO_INDEX_BASE, moveToStart, startPose, type CollectOptions } from './collectDemos.js';
-export { cacheFeatures, DEFAULT_OCCLUDED_SHARE, FEATURES_VERSION, occlusionSchedule, readCache, readCaches, type CacheIndex } from './FeatureCache.js';
+export { cacheFeatures, DEFAULT_OCCLUDED_SHARE, occlusionSchedule, readCache, readCaches, type CacheIndex } from './FeatureCache.js';
 export { DEFAULT_HEAD, initHead, headForward, type DenoiserConfig, type HeadConfig, type HeadParams, type NoisyChunk } from './ActHead.js';
 export { buildHeadOnnx, checkParity } from './exportHead.js';
 export { trainHead, DEFAULT_TRAINING, type TrainOptions, type TrainedHead } from './trainHead.js';

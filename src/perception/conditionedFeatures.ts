@@ -17,6 +17,13 @@ import type { TrackResult } from './PromptableTracker.js';
 export type Conditioning = 'none' | 'box' | 'tracker';
 export const CONDITIONINGS: readonly Conditioning[] = ['none', 'box', 'tracker'];
 
+/**
+ * Bumped whenever `conditionedFeatures` computes the same inputs differently, so that `train`
+ * caches again instead of training on features no policy sees any more. 2: the robot's own hand
+ * taken out of every mask.
+ */
+export const FEATURES_VERSION = 2;
+
 /** The prompt box's colour in `box` conditioning: pure green, unlike any catalog object. */
 const BOX_COLOUR = [0, 255, 0] as const;
 const BOX_LINE = 2;

@@ -10,7 +10,7 @@ export { openSession, shareSessions, DETERMINISTIC_SESSION } from './openSession
 export { BatchingSession } from './BatchingSession.js';
 export { type OnnxSession } from './OnnxSession.js';
 export { checkSession, type TensorSpec } from './checkSession.js';
-export { conditionedFeatures, conditionedLength, maskTokenLength, withBox, CONDITIONINGS, type Conditioning } from './conditionedFeatures.js';
+export { conditionedFeatures, conditionedLength, maskTokenLength, withBox, CONDITIONINGS, FEATURES_VERSION, type Conditioning } from './conditionedFeatures.js';
 export { objectGeometry, GEOMETRY_SIZE } from './objectGeometry.js';
 export { withoutOwnHand, OWN_HAND_MARGIN } from './withoutOwnHand.js';
 export { Sam2OnnxTracker } from './Sam2OnnxTracker.js';

@@ -64,7 +64,7 @@ export function handBoxesAt(palm: Readonly<PalmPose>, opening: number, maxOpenin
   // A box whose centre sits `along` the closing axis and `up` from the TCP.
   const at = (box: GripperBox, along: number, up: number): OrientedBox => ({
     centre: [palm.x + c * along, palm.y + s * along, palm.z + up],
-    yaw: palm.yaw,
+    axis: [c, s],
     halfExtents: box.halfExtents,
   });
   // Each finger's body origin is on its pad face, half the opening from the TCP.
