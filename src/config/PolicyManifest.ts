@@ -88,6 +88,13 @@ export const PolicyManifestSchema = z.strictObject({
       prediction: z.enum(['epsilon', 'sample']).default('epsilon'),
       /** Clip the predicted clean chunk to [-clipSample, clipSample] (normalised units) at every step; absent: no clipping. */
       clipSample: z.number().positive().optional(),
+      /**
+       * The standard deviation of the starting noise (1: the distribution the denoiser was trained
+       * to invert; below 1 the samples gather nearer the modes, 0 starts every chunk from the
+       * schedule's mean and makes the sampler deterministic given the observation). Chosen on keys
+       * no table uses (see docs/learning.md).
+       */
+      temperature: z.number().min(0).max(1).default(1),
     })
     .optional(),
   execution: z

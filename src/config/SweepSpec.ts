@@ -34,6 +34,12 @@ export const SweepSpecSchema = z
     occlusionMode: z.string().default('frames'),
     episodes: z.number().int().min(1).max(100_000),
     /**
+     * The first key's index: each cell runs keys firstKey .. firstKey + episodes - 1. The tables'
+     * keys start at 0; keys from 3 000 000 are for choosing a setting (docs/learning.md), apart from
+     * every table's and from the training data's.
+     */
+    firstKey: z.number().int().min(0).max(1_000_000_000).default(0),
+    /**
      * learned, oracle or sam2:<manifest.json>: the perception of every learned policy without one
      * of its own (`NAME@TRACKER`); given, a tracking probe also runs it beside every policy, and the
      * rows record prompt_iou, track_iou, track_iou_blind and track_switches.

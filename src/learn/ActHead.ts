@@ -45,6 +45,8 @@ export interface DenoiserConfig {
   prediction: DiffusionPrediction;
   /** The sampler clips the predicted clean chunk to [-clipSample, clipSample] (normalised units). */
   clipSample: number;
+  /** The standard deviation of the sampler's starting noise (1: the trained distribution's). */
+  temperature: number;
 }
 
 export const DEFAULT_HEAD: Omit<HeadConfig, 'cvae'> = {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { policyFor } from '../../src/bench/index.js';
+import { modelsDir, policyFor } from '../../src/bench/index.js';
 import { loadPolicyManifest } from '../../src/config/index.js';
 import { Rng } from '../../src/core/index.js';
 import { GraspEnv, loadTask } from '../../src/env/index.js';
@@ -74,7 +74,7 @@ describe('the diffusion block of a policy manifest', () => {
 
   it('is read with its defaults: epsilon prediction, and the receding horizon as asked', () => {
     const manifest = load((m) => m)();
-    expect(manifest.diffusion).toMatchObject({ trainSteps: 100, inferenceSteps: 10, prediction: 'epsilon' });
+    expect(manifest.diffusion).toMatchObject({ trainSteps: 100, inferenceSteps: 10, prediction: 'epsilon', temperature: 1 });
     expect(manifest.execution).toMatchObject({ ensemble: false, queryEvery: 5 });
   });
 
@@ -84,6 +84,7 @@ describe('the diffusion block of a policy manifest', () => {
     ['a timestep that is not [1]', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, timestep: { name: 'timestep', shape: [1, 1] } } }), /diffusion.timestep: shape must be \[1\]/],
     ['more inference steps than training steps', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, inferenceSteps: 200 } }), /diffusion.inferenceSteps: 200 is more than trainSteps \(100\)/],
     ['an unknown prediction type', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, prediction: 'v' } }), /diffusion.prediction/],
+    ['a starting noise hotter than the trained one', (m: typeof base) => ({ ...m, diffusion: { ...m.diffusion, temperature: 1.5 } }), /diffusion.temperature/],
   ])('refuses %s in one line naming the field', (_what, edit, message) => {
     expect(load(edit)).toThrow(message);
   });
@@ -102,21 +103,33 @@ describe('the shipped diffusion policies sample deterministically from the episo
     expect(run('1').equals(run('2'))).toBe(true);
   });
 
-  it('draws its noise from the stream it is given: the same stream, the same chunk; another, another', async () => {
+  // The shipped manifest with another starting-noise temperature, its paths made absolute.
+  const dpAt = (temperature: number) => {
+    const shipped = join(modelsDir(), 'dp.json');
+    const manifest = JSON.parse(readFileSync(shipped, 'utf8'));
+    const path = join(dir, `dp-${temperature}.json`);
+    writeFileSync(path, JSON.stringify({ ...manifest, file: resolve(modelsDir(), manifest.file), encoder: resolve(modelsDir(), manifest.encoder), diffusion: { ...manifest.diffusion, temperature } }));
+    return `onnx:${path}`;
+  };
+
+  it('draws its noise from the stream it is given: the same stream, the same chunk; another, another, unless the temperature is 0', async () => {
     const task = loadTask('cubes');
     const env = await GraspEnv.create(task);
     try {
-      const policy = await policyFor('dp', task);
       const { observation } = env.reset({ task: 'cubes', objects: { min: 4, max: 4 }, occlusion: 0, index: 0 });
-      const firstAction = async (seed: string) => {
+      const firstAction = async (ref: string, seed: string) => {
+        const policy = await policyFor(ref, task);
         await policy.reset({ robot: robotInfoOf(env), rng: new Rng(seed) }, observation);
         const [a] = await policy.act(observation);
         return [a.x, a.y, a.z, a.yaw, a.gripper];
       };
-      const first = await firstAction('episode-a');
-      expect(await firstAction('episode-a')).toEqual(first);
-      expect(await firstAction('episode-b')).not.toEqual(first);
+      const warm = dpAt(1);
+      const first = await firstAction(warm, 'episode-a');
+      expect(await firstAction(warm, 'episode-a')).toEqual(first);
+      expect(await firstAction(warm, 'episode-b')).not.toEqual(first);
       expect(first.every(Number.isFinite)).toBe(true);
+      const cold = dpAt(0);
+      expect(await firstAction(cold, 'episode-b')).toEqual(await firstAction(cold, 'episode-a'));
     } finally {
       env.close();
     }

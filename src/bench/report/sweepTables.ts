@@ -100,7 +100,7 @@ function markdownGrid(g: Grid): string {
 
 /** `table.md`: the sweep's tables as a reader of the paper would lay them out. */
 export function markdownTables(spec: SweepSpec, sections: readonly TableSection[], summary: readonly SummaryRow[], paired: readonly PairedRow[], pairedAny: readonly PairedRow[] = []): string {
-  const out = [`# ${spec.id}`, ...(spec.description ? ['', spec.description] : []), '', `Success on the target object (\`success_target\`), % with its Wilson 95 % interval, ${spec.episodes} episodes per cell; every method met the same episode keys (occlusion mode ${spec.occlusionMode})${withPerception(summary)}.`];
+  const out = [`# ${spec.id}`, ...(spec.description ? ['', spec.description] : []), '', `Success on the target object (\`success_target\`), % with its Wilson 95 % interval, ${spec.episodes} episodes per cell${keyRange(spec)}; every method met the same episode keys (occlusion mode ${spec.occlusionMode})${withPerception(summary)}.`];
   for (const section of sections) {
     const grids = sectionGrids(section, spec, summary, paired, false);
     out.push('', `## ${section.title}`, '', markdownGrid(grids.success));
@@ -143,7 +143,7 @@ export function latexTables(spec: SweepSpec, sections: readonly TableSection[], 
   for (const section of sections) {
     const grids = sectionGrids(section, spec, summary, paired, true);
     const where = texEscape(section.title);
-    out.push('', latexGrid(grids.success, `${texEscape(spec.id)} (${where}): success on the target, \\% [Wilson 95\\,\\% interval], ${spec.episodes} episodes per cell${texEscape(withPerception(summary))}.`, false));
+    out.push('', latexGrid(grids.success, `${texEscape(spec.id)} (${where}): success on the target, \\% [Wilson 95\\,\\% interval], ${spec.episodes} episodes per cell${keyRange(spec)}${texEscape(withPerception(summary))}.`, false));
     if (grids.paired.rows.length) out.push('', latexGrid(grids.paired, `${texEscape(spec.id)} (${where}): paired differences in points on the same keys, exact McNemar p-values (two-sided); ${HOLM_NOTE}.`, true));
   }
   return `${out.join('\n')}\n`;
@@ -162,4 +162,10 @@ export function terminalTables(spec: SweepSpec, sections: readonly TableSection[
       ].join('\n');
     })
     .join('\n\n');
+}
+
+/** The keys' indices when they are not the tables' own (0 .. episodes - 1). */
+function keyRange(spec: Pick<SweepSpec, 'episodes' | 'firstKey'>): string {
+  const first = spec.firstKey ?? 0;
+  return first === 0 ? '' : ` (keys ${first}-${first + spec.episodes - 1})`;
 }

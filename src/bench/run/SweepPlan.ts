@@ -33,7 +33,7 @@ export const formatShard = (s: Shard) => `${s.index}/${s.count}`;
 
 /**
  * The deterministic enumeration of a sweep: cells in spec order (task, objects, occlusion), keys
- * 0..episodes-1 in each, and every policy on each key, in spec order. A shard takes every N-th
+ * firstKey..firstKey+episodes-1 in each, and every policy on each key, in spec order. A shard takes every N-th
  * key (all policies of a key stay together, so a shard's pairs are complete); `units` is this
  * shard's part in canonical order, which is also the order of its `episodes.csv`.
  */
@@ -58,7 +58,7 @@ export class SweepPlan {
     for (const task of taskIds) {
       for (const objects of spec.objects) {
         for (const occlusion of spec.occlusion) {
-          for (let index = 0; index < spec.episodes; index++, keyNumber++) {
+          for (let index = spec.firstKey; index < spec.firstKey + spec.episodes; index++, keyNumber++) {
             const key: EpisodeKey = { task, objects, occlusion, index };
             for (const policy of spec.policies) {
               const unit = { policy, key };

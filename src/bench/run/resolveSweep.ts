@@ -76,7 +76,9 @@ export async function resolveSpec(spec: SweepSpec, baseDir: string, sources: Spe
     models[labels[i]] = policyFingerprint(ref, tracker ?? DEFAULT_TRACKER);
   }
   const named = { ...spec, policies: labels, reference: spec.reference === undefined ? undefined : labels[spec.policies.indexOf(spec.reference)] };
-  const configHash = sha256Hex(JSON.stringify({ spec: named, tasks: tasks.map((t) => t.spec), models }));
+  // Keys from 0 hash as before `firstKey` existed, so that folders written then still resume.
+  const { firstKey, ...fromZero } = named;
+  const configHash = sha256Hex(JSON.stringify({ spec: firstKey ? named : fromZero, tasks: tasks.map((t) => t.spec), models }));
   return { spec: named, policyRefs: spec.policies, taskRefs, taskIds, taskHashes: tasks.map((t) => sha256Hex(JSON.stringify(t.spec))), configHash, models };
 }
 

@@ -43,8 +43,9 @@ export class DiffusionChunkHead extends ChunkHead {
 
   override async run(feeds: Record<string, ort.Tensor>): Promise<Action[]> {
     if (!this.rng) throw new Error(`${this.manifest.name}: run before reset`);
-    const { prediction, clipSample } = this.diffusion;
-    for (let i = 0; i < this.sample.length; i++) this.sample[i] = this.rng.normal();
+    const { prediction, clipSample, temperature } = this.diffusion;
+    // Drawn at every temperature, 0 included: the stream's position never depends on it.
+    for (let i = 0; i < this.sample.length; i++) this.sample[i] = temperature * this.rng.normal();
     const inputs = { ...feeds, ...this.loopTensors };
     for (let i = 0; i < this.timesteps.length; i++) {
       this.step[0] = this.timesteps[i];

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseShard, SweepPlan } from '../../../src/bench/index.js';
 import { SweepSpecSchema } from '../../../src/config/index.js';
 
-const spec = SweepSpecSchema.parse({ id: 's', policies: ['expert', 'act'], tasks: ['cubes'], objects: ['3-6', 2], occlusion: [0, 0.5], episodes: 5, columns: 'occlusion' });
+const raw = { id: 's', policies: ['expert', 'act'], tasks: ['cubes'], objects: ['3-6', 2], occlusion: [0, 0.5], episodes: 5, columns: 'occlusion' };
+const spec = SweepSpecSchema.parse(raw);
 
 describe('SweepPlan', () => {
   it('enumerates cells, keys and policies in a fixed order; every policy meets the same keys', () => {
@@ -10,6 +11,14 @@ describe('SweepPlan', () => {
     expect(plan.units).toHaveLength(2 * 2 * 5 * 2);
     expect(plan.units.slice(0, 3).map((u) => plan.unitId(u))).toEqual(['cubes|3-6|0|frames|0|expert', 'cubes|3-6|0|frames|0|act', 'cubes|3-6|0|frames|1|expert']);
     expect(plan.unitId(plan.units.at(-1)!)).toBe('cubes|2|0.5|frames|4|act');
+  });
+
+  it('runs the keys from firstKey on, in the same order, when a sweep asks for keys no table uses', () => {
+    const held = new SweepPlan(SweepSpecSchema.parse({ ...raw, firstKey: 3_000_000 }), ['cubes']);
+    expect(spec.firstKey).toBe(0);
+    expect(held.units).toHaveLength(2 * 2 * 5 * 2);
+    expect(held.units.map((u) => u.key.index).filter((i, n, all) => all.indexOf(i) === n)).toEqual([3_000_000, 3_000_001, 3_000_002, 3_000_003, 3_000_004]);
+    expect(held.unitId(held.units[2])).toBe('cubes|3-6|0|frames|3000001|expert');
   });
 
   it("splits into shards that keep a key's policies together and cover every unit once", () => {
