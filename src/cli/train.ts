@@ -39,13 +39,19 @@ ${TRACKER_USAGE}; the perception whose features the heads learn from
 /** The shipped heads' demonstrations: the paper's task, and the tasks that test its claims. */
 const DEFAULT_TASKS = 'cubes,lookalike,nudge,pile,packed';
 
+/**
+ * The shipped heads. A diffusion head's `temperature` (its sampler's starting noise) was chosen
+ * after training on keys no table uses (`eval --first-key 3000000 --episodes 200`, at 1, 0.75,
+ * 0.5, 0.25 and 0): for `dp` the one that lifts a lone cube most often, for `dp-prompted` the one
+ * that lifts the target among 3-6 cubes most often (docs/learning.md).
+ */
 const SPECS = {
-  act: { conditioning: 'none', cvae: false, diffusion: false },
-  'act-cvae': { conditioning: 'none', cvae: true, diffusion: false },
-  'act-condition': { conditioning: 'box', cvae: false, diffusion: false },
-  sam2grasp: { conditioning: 'tracker', cvae: false, diffusion: false },
-  dp: { conditioning: 'none', cvae: false, diffusion: true },
-  'dp-prompted': { conditioning: 'tracker', cvae: false, diffusion: true },
+  act: { conditioning: 'none', cvae: false, diffusion: null },
+  'act-cvae': { conditioning: 'none', cvae: true, diffusion: null },
+  'act-condition': { conditioning: 'box', cvae: false, diffusion: null },
+  sam2grasp: { conditioning: 'tracker', cvae: false, diffusion: null },
+  dp: { conditioning: 'none', cvae: false, diffusion: { temperature: 0.5 } },
+  'dp-prompted': { conditioning: 'tracker', cvae: false, diffusion: { temperature: 0.25 } },
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
@@ -117,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
       onBatch: (epoch, _step, total, epochLoss) => bar.step(total, `epoch ${epoch}/${epochs}, loss ${epochLoss.toFixed(4)}, validation ${validation}`),
       onEpoch: (_epoch, _train, v) => void (validation = v.toFixed(4)),
     };
-    const head = spec.diffusion ? await trainDiffusionHead(options) : await trainHead(options);
+    const head = spec.diffusion ? await trainDiffusionHead({ ...options, denoiser: spec.diffusion }) : await trainHead(options);
     bar.stop();
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {

@@ -17,7 +17,7 @@ export const DEFAULT_DENOISER: DenoiserConfig = {
   // Without clipping, a noise prediction's error is multiplied by 1 / sqrt(a_t), about 1000 at the
   // cosine schedule's end, and the chunks left the bin. Actions are z-scored: 3 spans the bin.
   clipSample: 3,
-  // TEMPERATURE_PENDING
+  // The trained distribution's own noise; a shipped head's is chosen after training (cli/train.ts).
   temperature: 1,
 };
 

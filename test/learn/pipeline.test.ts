@@ -82,13 +82,13 @@ describe('collect, cache, train, export, evaluate (a tiny run)', () => {
 
   it('trains a diffusion head to the same ONNX bytes from the same seed, ships it with its sampler block, and runs it', async () => {
     const cacheDir = join(work, 'cache');
-    const train = () => trainDiffusionHead({ ...DEFAULT_TRAINING, cacheDirs: [cacheDir], mode: 'none', cvae: false, epochs: 1, batch: 16, validationShare: 0.25 });
+    const train = () => trainDiffusionHead({ ...DEFAULT_TRAINING, cacheDirs: [cacheDir], mode: 'none', cvae: false, epochs: 1, batch: 16, validationShare: 0.25, denoiser: { temperature: 0.5 } });
     const [a, b] = [await train(), await train()];
     expect(Buffer.from(buildHeadOnnx(a.params, a.config, a.featureNorm)).equals(Buffer.from(buildHeadOnnx(b.params, b.config, b.featureNorm)))).toBe(true);
     const out = tempDir('dp-');
     expect(await shipHead(a, 'tiny-dp', 'none', out, join(modelsDir(), 'encoder.json'))).toBeLessThan(1e-4);
     const manifest = JSON.parse(readFileSync(join(out, 'tiny-dp.json'), 'utf8'));
-    expect(manifest.diffusion).toMatchObject({ trainSteps: 100, inferenceSteps: 10, prediction: 'epsilon', clipSample: 3, sample: { shape: [1, 10, 5] }, timestep: { shape: [1] } });
+    expect(manifest.diffusion).toMatchObject({ trainSteps: 100, inferenceSteps: 10, prediction: 'epsilon', clipSample: 3, temperature: 0.5, sample: { shape: [1, 10, 5] }, timestep: { shape: [1] } });
     expect(manifest.execution).toMatchObject({ ensemble: false, queryEvery: 5 });
     const env = await GraspEnv.create(task);
     try {
