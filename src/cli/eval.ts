@@ -7,7 +7,8 @@ export const summary = 'run one policy on one task: a sweep of one cell, resumab
 
 export const usage = `usage: sam2grasp eval --task TASK [--policy NAME] [--episodes N] [--first-key K] [--objects K|A-B] [--out DIR] [--workers N] [--batch B] [--no-record]
 
-Runs one policy on the keys 0..N-1 (K..K+N-1) of one cell: a sweep of one cell, with what a sweep does.
+Runs one policy on N keys of one cell (indices 0..N-1, or K..K+N-1 with --first-key): a sweep
+of one cell, with what a sweep does.
 Running the same command again resumes an interrupted run to the same bytes; a folder that holds
 another configuration is refused. Writes, in DIR: episodes.csv, sweep.json, summary.csv,
 paired.csv, table.md, table.tex, plot.svg, run.json and motion.bin (sam2grasp report DIR shows them).

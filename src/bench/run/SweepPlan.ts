@@ -33,9 +33,9 @@ export const formatShard = (s: Shard) => `${s.index}/${s.count}`;
 
 /**
  * The deterministic enumeration of a sweep: cells in spec order (task, objects, occlusion), keys
- * firstKey..firstKey+episodes-1 in each, and every policy on each key, in spec order. A shard takes every N-th
- * key (all policies of a key stay together, so a shard's pairs are complete); `units` is this
- * shard's part in canonical order, which is also the order of its `episodes.csv`.
+ * firstKey..firstKey+episodes-1 in each, and every policy on each key, in spec order. A shard
+ * takes every N-th key (all policies of a key stay together, so a shard's pairs are complete);
+ * `units` is this shard's part in canonical order, which is also the order of its `episodes.csv`.
  */
 export class SweepPlan {
   readonly occlusionMode: OcclusionMode;

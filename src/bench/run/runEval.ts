@@ -30,10 +30,10 @@ export interface EvalOptions {
 }
 
 /**
- * One policy on one cell's keys (indices firstKey..firstKey+n-1, from 0 unless given): a sweep of one cell, run by the sweep's runner,
- * so an eval resumes after a kill, records a crashed episode and goes on, refuses a folder that
- * holds another configuration, and writes what a sweep writes (episodes.csv, sweep.json,
- * summary.csv, tables, plot, run.json, motion.bin).
+ * One policy on one cell's keys (indices firstKey..firstKey+n-1; firstKey is 0 unless given): a
+ * sweep of one cell, run by the sweep's runner, so an eval resumes after a kill, records a crashed
+ * episode and goes on, refuses a folder that holds another configuration, and writes what a sweep
+ * writes (episodes.csv, sweep.json, summary.csv, tables, plot, run.json, motion.bin).
  */
 export async function runEval(options: EvalOptions): Promise<SweepReport> {
   const spec = {
