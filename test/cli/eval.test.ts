@@ -39,6 +39,19 @@ describe('sam2grasp eval', () => {
     expect(first.stdout).toMatch(/eval: cubes, occlusion p = 0 — success_target % \[Wilson 95 %\], n = 6 per cell\nMethod +3-6 objects/);
   });
 
+  it('runs the keys from --first-key on: a key gives the same row whatever run it is part of', async () => {
+    const run = (out: string, first: string, episodes: string) => {
+      const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', episodes, '--first-key', first, '--no-record', '--out', join(dir, out)]);
+      expect(result.code, result.stderr).toBe(0);
+      return readCsv(join(dir, out, 'episodes.csv'));
+    };
+    const both = await run('held-2', '3000000', '2');
+    const second = await run('held-1', '3000001', '1');
+    expect(both.records.map((r) => r.index)).toEqual(['3000000', '3000001']);
+    expect(second.records[0]).toEqual(both.records[1]);
+    expect(readFileSync(join(dir, 'held-2', 'table.md'), 'utf8')).toContain('2 episodes per cell (keys 3000000-3000001)');
+  });
+
   it('runs under occlusion with a tracking probe, and records the probe in every row', async () => {
     const out = join(dir, 'occluded');
     const result = sam2grasp(['eval', '--task', 'cubes', '--episodes', '3', '--occlusion', '0.4', '--occlusion-mode', 'windows:3', '--tracker', 'oracle', '--out', out]);
@@ -118,6 +131,7 @@ describe('bad input: one line naming the culprit, exit code 2, nothing written',
     ['an unknown policy', ['--task', 'cubes', '--policy', 'ackt'], /--policy: unknown policy "ackt" \(known: expert, act, act-cvae, act-condition, sam2grasp, dp, dp-prompted, or onnx:path\/to\/manifest\.json\)/],
     ['an unknown task', ['--task', 'cubez'], /--task: no such task file or built-in task "cubez" \(built-in: cubes, lookalike, lookalike2, .*packed, pile, unseen\)/],
     ['a negative episode count', ['--task', 'cubes', '--episodes', '-5'], /--episodes: must be between 1 and 100000, got -5/],
+    ['a negative first key', ['--task', 'cubes', '--first-key', '-1'], /--first-key: must be between 0 and 1000000000, got -1/],
     ['an unknown flag', ['--task', 'cubes', '--episods', '5'], /--episods: unknown flag/],
     [
       'a camera that looks at nothing',
