@@ -165,7 +165,6 @@ export function terminalTables(spec: SweepSpec, sections: readonly TableSection[
 }
 
 /** The keys' indices when they are not the tables' own (0 .. episodes - 1). */
-function keyRange(spec: Pick<SweepSpec, 'episodes' | 'firstKey'>): string {
-  const first = spec.firstKey ?? 0;
-  return first === 0 ? '' : ` (keys ${first}-${first + spec.episodes - 1})`;
+function keyRange({ firstKey, episodes }: Pick<SweepSpec, 'episodes' | 'firstKey'>): string {
+  return firstKey === 0 ? '' : ` (keys ${firstKey}-${firstKey + episodes - 1})`;
 }

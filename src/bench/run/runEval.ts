@@ -12,7 +12,7 @@ export interface EvalOptions {
   policy: string;
   episodes: number;
   /** The first key's index (`--first-key`; 0 for the tables' keys). */
-  firstKey?: number;
+  firstKey: number;
   objects: ObjectCount;
   /** Share of frames taken from the policy, and how (see OcclusionWrapper). */
   occlusion: number;
@@ -30,10 +30,10 @@ export interface EvalOptions {
 }
 
 /**
- * One policy on one cell's keys (indices firstKey..firstKey+n-1; firstKey is 0 unless given): a
- * sweep of one cell, run by the sweep's runner, so an eval resumes after a kill, records a crashed
- * episode and goes on, refuses a folder that holds another configuration, and writes what a sweep
- * writes (episodes.csv, sweep.json, summary.csv, tables, plot, run.json, motion.bin).
+ * One policy on one cell's keys (indices firstKey..firstKey+n-1): a sweep of one cell, run by the
+ * sweep's runner, so an eval resumes after a kill, records a crashed episode and goes on, refuses a
+ * folder that holds another configuration, and writes what a sweep writes (episodes.csv,
+ * sweep.json, summary.csv, tables, plot, run.json, motion.bin).
  */
 export async function runEval(options: EvalOptions): Promise<SweepReport> {
   const spec = {
@@ -45,7 +45,7 @@ export async function runEval(options: EvalOptions): Promise<SweepReport> {
     occlusion: [options.occlusion],
     occlusionMode: formatOcclusionMode(options.occlusionMode),
     episodes: options.episodes,
-    firstKey: options.firstKey ?? 0,
+    firstKey: options.firstKey,
     tracker: options.tracker && formatTrackerChoice(options.tracker),
   };
   const sweep = await resolveSpec(spec, process.cwd(), { task: () => '--task', policy: () => '--policy', tracker: '--tracker', occlusionMode: '--occlusion-mode' });
