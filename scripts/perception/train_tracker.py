@@ -116,6 +116,7 @@ def parse_args(argv=None):
     parser.add_argument('--memory-frames', type=int, default=4)
     parser.add_argument('--held-out', type=float, default=0.05)
     parser.add_argument('--teacher', type=float, default=0.8, help='share of frames whose memory gets the true mask at the start of training')
+    parser.add_argument('--target-share', type=float, default=0.4, help="share of clips that follow the episode's target (the object the expert lifts)")
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
     return parser.parse_args(argv)
@@ -137,7 +138,7 @@ def train(args, store, train_eps):
         lr = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
         for group in opt.param_groups:
             group['lr'] = lr
-        frames, boxes, masks, fg, _ = batch(store, train_eps, rng, args.batch, args.length)
+        frames, boxes, masks, fg, _ = batch(store, train_eps, rng, args.batch, args.length, target_share=args.target_share)
         # Teacher forcing fades over the first half of training: the memory and the mask prompt then mostly learn from their own masks.
         teacher_share = args.teacher * max(0.25, 1 - 2 * step / args.steps)
         loss, parts = losses(model, frames, boxes, masks, fg, teacher_share, generator)
@@ -172,7 +173,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
         'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed,
                      'teacherForcing': f'{args.teacher} of frames at the start, fading to a quarter of that at mid-training',
-                     'threads': args.threads, 'init': args.init, 'memoryFrames': args.memory_frames, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
+                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'thresholds': {'mask': mask_threshold, 'foreground': fg_threshold, 'chosenOn': 'other held-out clips than the validation'},
         'validation': validation,

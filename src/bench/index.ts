@@ -1,7 +1,7 @@
 export { runEpisode, type EpisodeResult } from './episode/runEpisode.js';
 export { combineHooks, type EpisodeHooks } from './episode/EpisodeHooks.js';
 export { detectPrompt } from './episode/detectPrompt.js';
-export { TrackingProbe, type TrackingMetrics } from './episode/TrackingProbe.js';
+export { TrackingProbe, maskIou, type TrackingMetrics } from './episode/TrackingProbe.js';
 export { renderEpisode, type RenderOptions } from './episode/renderEpisode.js';
 export { EPISODE_COLUMNS, toEpisodeRow, crashedRow, CRASHED, type EpisodeRow, type EpisodeColumn } from './episode/EpisodeRow.js';
 export { cellOfKey, unitOfKey, cellOf, cellId, policyCellId, unitId, cellLabel, type Cell, type Unit } from './episode/Cell.js';

@@ -70,7 +70,7 @@ def prompt_box(rng, mask):
     return np.clip(box, 0, size).astype(np.float32)
 
 
-def sample_clip(store, episodes, rng, length, blackout=True):
+def sample_clip(store, episodes, rng, length, blackout=True, target_share=0.4):
     """One clip: (frames [T, 3, H, W], box [4], masks [T, H, W], foreground [T, H, W], black [T]), or
     None when the drawn start shows no object big enough to prompt."""
     ep = episodes[rng.integers(len(episodes))]
@@ -87,7 +87,7 @@ def sample_clip(store, episodes, rng, length, blackout=True):
     objects = [i for i in range(ep['objects']) if (first == OBJECT_BASE + i).sum() >= MIN_PROMPT_PIXELS]
     if not objects:
         return None
-    target = ep['target'] if ep['target'] in objects and rng.random() < 0.4 else objects[rng.integers(len(objects))]
+    target = ep['target'] if ep['target'] in objects and rng.random() < target_share else objects[rng.integers(len(objects))]
     masks = ids == OBJECT_BASE + target
     foreground = (ids >= OBJECT_BASE) & (ids != DISTRACTOR)
     black = blackout_schedule(rng, length) if blackout else np.zeros(length, dtype=bool)
@@ -97,10 +97,10 @@ def sample_clip(store, episodes, rng, length, blackout=True):
     return normalise(rgb), prompt_box(rng, masks[0]), masks, foreground, black
 
 
-def batch(store, episodes, rng, size, length, blackout=True):
+def batch(store, episodes, rng, size, length, blackout=True, target_share=0.4):
     out = []
     while len(out) < size:
-        clip = sample_clip(store, episodes, rng, length, blackout)
+        clip = sample_clip(store, episodes, rng, length, blackout, target_share)
         if clip is not None:
             out.append(clip)
     frames, boxes, masks, fg, black = (np.stack(x) for x in zip(*out))

@@ -80,7 +80,7 @@ export class TrackingProbe implements EpisodeHooks {
 }
 
 /** IoU of a mask with the target's true pixels, or null when the target hardly shows. */
-function maskIou(mask: Uint8Array, truth: Frame, id: number): number | null {
+export function maskIou(mask: Uint8Array, truth: Frame, id: number): number | null {
   let inter = 0, union = 0, count = 0;
   for (let i = 0; i < mask.length; i++) {
     const t = truth.ids[i] === id;
