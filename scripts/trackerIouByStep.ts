@@ -2,9 +2,9 @@
  * Where a tracker loses IoU within an episode: a maintainer's diagnostic for training trackers.
  * The scripted expert drives (its approach, descent under the hand and lift are the same for every
  * tracker), a tracker follows its target from the detector's prompt as `TrackingProbe` does, and
- * the mask's IoU with the target's true pixels (`maskIou`) is averaged per band of control steps, raw and with
- * the robot's own hand taken out (`withoutOwnHand`, as the heads see it). Speed and success are
- * measured elsewhere; this reads the ground truth and is never a policy.
+ * the mask's IoU with the target's true pixels (`maskIou`) is averaged per band of control steps,
+ * raw and with the robot's own hand taken out (`withoutOwnHand`, as the heads see it). Speed and
+ * success are measured elsewhere; this reads the ground truth and is never a policy.
  *
  *     node dist/scripts/trackerIouByStep.js TASK OBJECTS EPISODES TRACKER [FIRST_KEY]
  *     node dist/scripts/trackerIouByStep.js cubes 3-6 40 learned
@@ -17,6 +17,7 @@ import { objectSegmentId } from '../src/render/index.js';
 
 /** Control steps per band of the table. */
 const BAND = 5;
+
 interface Score {
   t: number;
   iou: number;
