@@ -100,15 +100,16 @@ export async function run(argv: string[]): Promise<number> {
     collectProgress.stop();
     const cacheDir = join(taskWork, 'cache');
     const perception = await loadPerception(tracker, task.spec, learnedTrackerManifest());
+    const perceptionFingerprint = perception.fingerprint();
     const cached = existsSync(join(cacheDir, 'cache.json')) ? JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')) : null;
-    const cacheFresh = cached?.featureLength === featureLength && cached.featuresVersion === FEATURES_VERSION && cached.perception === perception.name && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
+    const cacheFresh = cached?.featureLength === featureLength && cached.featuresVersion === FEATURES_VERSION && cached.perception === perception.name && cached.perceptionFingerprint === perceptionFingerprint && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
     const cacheStarted = Date.now();
     if (!cacheFresh) {
       const progress = cacheProgress();
       await cacheFeatures(store, task, encoder, perception, cacheDir, occludedShare, progress.onDemo);
       progress.stop();
     }
-    data.push({ task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, demoStore: store.dir, cacheDir, cacheSeconds: (Date.now() - cacheStarted) / 1000 });
+    data.push({ task: task.spec.id, objects, demos: collected.stored, episodesTried: collected.tried, demoStore: store.dir, cacheDir, perceptionFingerprint, cacheSeconds: (Date.now() - cacheStarted) / 1000 });
   }
   const cacheDirs = data.map((d) => d.cacheDir);
   mkdirSync(out, { recursive: true });

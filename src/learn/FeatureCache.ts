@@ -14,6 +14,8 @@ export interface CacheIndex {
   encoder: string;
   /** The perception the features came from (`learned`, `oracle`, `sam2:<name>`). */
   perception: string;
+  /** `Perception.fingerprint()`: the exact model files, which a retrained tracker changes and its name does not. */
+  perceptionFingerprint: string;
   modes: Conditioning[];
   /** Share of demos cached with frames blacked out (see `occlusionSchedule`). */
   occludedShare: number;
@@ -52,7 +54,7 @@ export async function cacheFeatures(store: DemoStore, task: Task, encoderManifes
   const demos = store.read().filter((d) => d.prompt !== null);
   mkdirSync(outDir, { recursive: true });
   const files = Object.fromEntries(CONDITIONINGS.map((m) => [m, openSync(join(outDir, `features-${m}.bin.tmp`), 'w')])) as Record<Conditioning, number>;
-  const index: CacheIndex = { featureLength: conditionedLength(encoder), featuresVersion: FEATURES_VERSION, encoder: encoderManifest, perception: perception.name, modes: [...CONDITIONINGS], occludedShare, demos: [] };
+  const index: CacheIndex = { featureLength: conditionedLength(encoder), featuresVersion: FEATURES_VERSION, encoder: encoderManifest, perception: perception.name, perceptionFingerprint: perception.fingerprint(), modes: [...CONDITIONINGS], occludedShare, demos: [] };
   const black = createSensorFrame(width, height);
   try {
     for (const [n, demo] of demos.entries()) {
@@ -93,7 +95,7 @@ export function readCaches(dirs: readonly string[], mode: Conditioning): { index
   const parts = dirs.map((dir) => readCache(dir, mode));
   if (parts.length === 1) return parts[0];
   const [first] = parts;
-  const odd = parts.find((p) => p.index.featureLength !== first.index.featureLength || p.index.featuresVersion !== first.index.featuresVersion || p.index.perception !== first.index.perception || p.index.encoder !== first.index.encoder);
+  const odd = parts.find((p) => p.index.featureLength !== first.index.featureLength || p.index.featuresVersion !== first.index.featuresVersion || p.index.perception !== first.index.perception || p.index.perceptionFingerprint !== first.index.perceptionFingerprint || p.index.encoder !== first.index.encoder);
   if (odd) throw new InputError(dirs[parts.indexOf(odd)], `its features come from another encoder, perception or features version than ${dirs[0]}'s: rebuild it`);
   const features = new Float32Array(parts.reduce((n, p) => n + p.features.length, 0));
   let offset = 0;

@@ -1,5 +1,7 @@
-import type { TaskSpec } from '../config/index.js';
-import { InputError, type Rng } from '../core/index.js';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadSam2Manifest, type TaskSpec } from '../config/index.js';
+import { InputError, sha256Hex, type Rng } from '../core/index.js';
 import { SEGMENT_IDS, type Frame, type SensorFrame } from '../render/index.js';
 import { OracleTracker } from './OracleTracker.js';
 import type { PromptableTracker } from './PromptableTracker.js';
@@ -19,6 +21,11 @@ export interface Perception {
   readonly name: string;
   /** It reads ground truth: a policy using it must be handed the ground-truth channel. */
   readonly oracle: boolean;
+  /**
+   * What its answers depend on: a hash of the bytes of every model file it reads (`oracle` for
+   * the oracle). Retrained models keep their name, so a feature cache is keyed by this.
+   */
+  fingerprint(): string;
   tracker(rng: Rng, truth?: TrueSceneFrame): Promise<PromptableTracker>;
   foreground(frame: SensorFrame, truth?: TrueSceneFrame): Promise<Uint8Array>;
 }
@@ -33,9 +40,11 @@ export async function loadPerception(choice: TrackerChoice, spec: TaskSpec, lear
   const learned = await Sam2OnnxTracker.load(learnedManifest);
   if (!learned.segmentsForeground) throw new InputError(learnedManifest, 'modules.imageEncoder.outputs.foreground: the learned tracker must segment the foreground (the scene token reads it)');
   const tracker = choice.kind === 'sam2' ? await Sam2OnnxTracker.load(choice.manifest) : learned;
+  const manifests = choice.kind === 'sam2' ? [learnedManifest, choice.manifest] : [learnedManifest];
   return {
     name: tracker.name,
     oracle: false,
+    fingerprint: () => filesFingerprint(manifests.flatMap(manifestAndModules)),
     tracker: async () => tracker.fresh(),
     foreground: (frame) => learned.foreground(frame),
   };
@@ -49,9 +58,21 @@ function oraclePerception(spec: TaskSpec): Perception {
   return {
     name: 'oracle',
     oracle: true,
+    fingerprint: () => 'oracle',
     tracker: async (rng, truth) => new OracleTracker(rng, need(truth), spec.perception.tracker),
     foreground: async (frame, truth) => oracleForeground(frame, need(truth)()),
   };
+}
+
+/** A tracker manifest and the module files it names. */
+function manifestAndModules(manifestPath: string): string[] {
+  const modules = Object.values(loadSam2Manifest(manifestPath).modules);
+  return [manifestPath, ...modules.map((m) => resolve(dirname(manifestPath), m.file))];
+}
+
+/** SHA-256 over the files' SHA-256s, in order. */
+function filesFingerprint(files: string[]): string {
+  return sha256Hex(files.map((f) => sha256Hex(readFileSync(f))).join('\n'));
 }
 
 /** Pixels of every object in view (not the floor, the bin or the hand), read from the true ids; none where the camera saw nothing. */
