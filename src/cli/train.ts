@@ -102,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
     const perception = await loadPerception(tracker, task.spec, learnedTrackerManifest());
     const perceptionFingerprint = perception.fingerprint();
     const cached = existsSync(join(cacheDir, 'cache.json')) ? JSON.parse(readFileSync(join(cacheDir, 'cache.json'), 'utf8')) : null;
-    const cacheFresh = cached?.featureLength === featureLength && cached.featuresVersion === FEATURES_VERSION && cached.perception === perception.name && cached.perceptionFingerprint === perceptionFingerprint && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
+    const cacheFresh = cached?.featureLength === featureLength && cached.featuresVersion === FEATURES_VERSION && cached.perceptionFingerprint === perceptionFingerprint && cached.occludedShare === occludedShare && cached.demos.length === store.read().filter((d) => d.prompt).length;
     const cacheStarted = Date.now();
     if (!cacheFresh) {
       const progress = cacheProgress();

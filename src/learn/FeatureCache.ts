@@ -95,7 +95,7 @@ export function readCaches(dirs: readonly string[], mode: Conditioning): { index
   const parts = dirs.map((dir) => readCache(dir, mode));
   if (parts.length === 1) return parts[0];
   const [first] = parts;
-  const odd = parts.find((p) => p.index.featureLength !== first.index.featureLength || p.index.featuresVersion !== first.index.featuresVersion || p.index.perception !== first.index.perception || p.index.perceptionFingerprint !== first.index.perceptionFingerprint || p.index.encoder !== first.index.encoder);
+  const odd = parts.find((p) => p.index.featureLength !== first.index.featureLength || p.index.featuresVersion !== first.index.featuresVersion || p.index.perceptionFingerprint !== first.index.perceptionFingerprint || p.index.encoder !== first.index.encoder);
   if (odd) throw new InputError(dirs[parts.indexOf(odd)], `its features come from another encoder, perception or features version than ${dirs[0]}'s: rebuild it`);
   const features = new Float32Array(parts.reduce((n, p) => n + p.features.length, 0));
   let offset = 0;

@@ -41,10 +41,12 @@ export async function loadPerception(choice: TrackerChoice, spec: TaskSpec, lear
   if (!learned.segmentsForeground) throw new InputError(learnedManifest, 'modules.imageEncoder.outputs.foreground: the learned tracker must segment the foreground (the scene token reads it)');
   const tracker = choice.kind === 'sam2' ? await Sam2OnnxTracker.load(choice.manifest) : learned;
   const manifests = choice.kind === 'sam2' ? [learnedManifest, choice.manifest] : [learnedManifest];
+  // Hashed once, on first ask: only caching needs it, and a real SAM2 export is hundreds of MB.
+  let fingerprint: string | undefined;
   return {
     name: tracker.name,
     oracle: false,
-    fingerprint: () => filesFingerprint(manifests.flatMap(manifestAndModules)),
+    fingerprint: () => (fingerprint ??= filesFingerprint(manifests.flatMap(manifestAndModules))),
     tracker: async () => tracker.fresh(),
     foreground: (frame) => learned.foreground(frame),
   };
