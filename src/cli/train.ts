@@ -50,7 +50,7 @@ const SPECS = {
   'act-cvae': { conditioning: 'none', cvae: true, diffusion: null },
   'act-condition': { conditioning: 'box', cvae: false, diffusion: null },
   sam2grasp: { conditioning: 'tracker', cvae: false, diffusion: null },
-  dp: { conditioning: 'none', cvae: false, diffusion: { temperature: 0.5 } },
+  dp: { conditioning: 'none', cvae: false, diffusion: { temperature: 0.25, prediction: 'v_prediction' } },
   'dp-prompted': { conditioning: 'tracker', cvae: false, diffusion: { temperature: 0.25 } },
 } as const;
 
@@ -132,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
       conditioning: spec.conditioning,
       cvae: spec.cvae,
       data: { tasks: data, perception: formatTrackerChoice(tracker), singleShare, noisyShare, startSpread, occludedShare, rows: head.rows },
-      training: { ...DEFAULT_TRAINING, epochs, loss: head.config.denoiser ? `ddpm (mse on the ${head.config.denoiser.prediction === 'sample' ? 'clean chunk' : 'noise'})` : loss, seed, config: head.config },
+      training: { ...DEFAULT_TRAINING, epochs, loss: head.config.denoiser ? `ddpm (mse on the ${{ sample: 'clean chunk', epsilon: 'noise', v_prediction: 'velocity' }[head.config.denoiser.prediction]})` : loss, seed, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,
       wallSeconds: head.seconds,

@@ -84,8 +84,8 @@ export const PolicyManifestSchema = z.strictObject({
       trainSteps: z.number().int().min(2).max(10_000),
       /** DDIM steps per chunk (eta = 0). */
       inferenceSteps: z.number().int().min(1).max(1000),
-      /** What the output is (diffusers' prediction_type): the noise, or the clean normalised chunk. */
-      prediction: z.enum(['epsilon', 'sample']).default('epsilon'),
+      /** What the output is (diffusers' prediction_type): the noise, the clean normalised chunk, or the velocity. */
+      prediction: z.enum(['epsilon', 'sample', 'v_prediction']).default('epsilon'),
       /** Clip the predicted clean chunk to [-clipSample, clipSample] (normalised units) at every step; absent: no clipping. */
       clipSample: z.number().positive().optional(),
       /**

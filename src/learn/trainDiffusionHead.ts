@@ -33,7 +33,7 @@ export const DEFAULT_DIFFUSION_EPOCHS = 60;
  * HeadConfig.denoiser), on the same cached rows, loop and budget as the ACT heads, so that the
  * policy class is the one difference. For each row a diffusion step t and a noise draw give
  * x_t = sqrt(a_t) a + sqrt(1 - a_t) eps, and the loss is the MSE between the prediction and its
- * target (the clean chunk a, or eps). Steps come from a named stream and noise from tfjs seeded by
+ * target (the clean chunk a, eps, or v = sqrt(a_t) eps - sqrt(1 - a_t) a). Steps come from a named stream and noise from tfjs seeded by
  * the batch's number; the validation rows get the same steps and noise at every epoch.
  */
 export async function trainDiffusionHead(options: TrainOptions & { denoiser?: Partial<DenoiserConfig> }): Promise<TrainedHead> {
@@ -52,9 +52,12 @@ export async function trainDiffusionHead(options: TrainOptions & { denoiser?: Pa
   const loss = (f: tf.Tensor2D, p: tf.Tensor2D, a: tf.Tensor3D, steps: number[], seed: number) => {
     const b = steps.length;
     const noise = tf.randomNormal(a.shape, 0, 1, 'float32', seed);
-    const sample = tf.add(tf.mul(tf.tensor3d(steps.map((t) => signal[t]), [b, 1, 1]), a), tf.mul(tf.tensor3d(steps.map((t) => noiseLevel[t]), [b, 1, 1]), noise)) as tf.Tensor3D;
+    const sa = tf.tensor3d(steps.map((t) => signal[t]), [b, 1, 1]);
+    const sb = tf.tensor3d(steps.map((t) => noiseLevel[t]), [b, 1, 1]);
+    const sample = tf.add(tf.mul(sa, a), tf.mul(sb, noise)) as tf.Tensor3D;
     const prediction = headForward(params, config, f, p, undefined, { sample, step: tf.tensor1d(steps) });
-    return tf.mean(tf.square(tf.sub(prediction, denoiser.prediction === 'sample' ? a : noise))) as tf.Scalar;
+    const target = { sample: () => a, epsilon: () => noise, v_prediction: () => tf.sub(tf.mul(sa, noise), tf.mul(sb, a)) }[denoiser.prediction]();
+    return tf.mean(tf.square(tf.sub(prediction, target))) as tf.Scalar;
   };
   const fitted = await fitHead(options, params, data, {
     train: (f, p, a, step) => loss(f, p, a, drawSteps(trainSteps, f.shape[0]), step),

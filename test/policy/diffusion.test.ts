@@ -23,7 +23,7 @@ describe('NoiseSchedule (cosine schedule, DDIM with eta = 0)', () => {
     expect(schedule.inferenceTimesteps(1)).toEqual([99]);
   });
 
-  it.each(['epsilon', 'sample'] as const)('lands on the clean chunk when the model predicts it exactly (%s prediction)', (prediction) => {
+  it.each(['epsilon', 'sample', 'v_prediction'] as const)('lands on the clean chunk when the model predicts it exactly (%s prediction)', (prediction) => {
     const rng = new Rng('ddim');
     const x0 = Float64Array.from({ length: 50 }, () => rng.normal());
     const noise = Float64Array.from({ length: 50 }, () => rng.normal());
@@ -34,7 +34,8 @@ describe('NoiseSchedule (cosine schedule, DDIM with eta = 0)', () => {
     for (let i = 0; i < steps.length; i++) {
       const at = schedule.alphasCumprod[steps[i]];
       const eps = Float64Array.from(x, (v, j) => (v - Math.sqrt(at) * x0[j]) / Math.sqrt(1 - at));
-      schedule.step(x, prediction === 'sample' ? x0 : eps, steps[i], steps[i + 1] ?? -1, prediction);
+      const v = Float64Array.from(eps, (e, j) => Math.sqrt(at) * e - Math.sqrt(1 - at) * x0[j]);
+      schedule.step(x, { epsilon: eps, sample: x0, v_prediction: v }[prediction], steps[i], steps[i + 1] ?? -1, prediction);
     }
     x.forEach((v, i) => expect(v).toBeCloseTo(x0[i], 3));
   });

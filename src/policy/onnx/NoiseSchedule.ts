@@ -7,8 +7,12 @@
  * 0.999. Sampling is DDIM with eta = 0 (Song et al., 2021): deterministic once the starting noise
  * is drawn, so an episode's key fixes every action.
  */
-/** What the denoiser predicts (diffusers' `prediction_type`): the noise, or the clean chunk. */
-export type DiffusionPrediction = 'epsilon' | 'sample';
+/**
+ * What the denoiser predicts (diffusers' `prediction_type`): the noise, the clean chunk, or the
+ * velocity v = sqrt(a_t) eps - sqrt(1 - a_t) x0 (Salimans & Ho, 2022), which is the noise near
+ * t = 0 and the (negated) clean chunk near t = T.
+ */
+export type DiffusionPrediction = 'epsilon' | 'sample' | 'v_prediction';
 
 export class NoiseSchedule {
   /** alpha-bar at each training step t = 0 .. T - 1 (the share of signal left in x_t). */
@@ -38,7 +42,8 @@ export class NoiseSchedule {
   /**
    * One DDIM update in place: from x_t and the model's output to x at `previous` (-1: the clean
    * sample). With a predicted noise eps, x0 = (x_t - sqrt(1 - a_t) eps) / sqrt(a_t); with a
-   * predicted x0, eps = (x_t - sqrt(a_t) x0) / sqrt(1 - a_t). Then
+   * predicted x0, eps = (x_t - sqrt(a_t) x0) / sqrt(1 - a_t); with a predicted v,
+   * x0 = sqrt(a_t) x_t - sqrt(1 - a_t) v and eps = sqrt(1 - a_t) x_t + sqrt(a_t) v. Then
    * x_prev = sqrt(a_prev) x0 + sqrt(1 - a_prev) eps. With `clip`, x0 is first clipped to
    * [-clip, clip] and eps re-derived from it (diffusers' `clip_sample`): near t = T, a noise
    * prediction's error is multiplied by 1 / sqrt(a_t), about 1000 at the cosine schedule's end.
@@ -51,9 +56,13 @@ export class NoiseSchedule {
     const saPrev = Math.sqrt(aPrev);
     const sbPrev = Math.sqrt(1 - aPrev);
     for (let i = 0; i < sample.length; i++) {
-      const predicted = prediction === 'sample' ? output[i] : (sample[i] - sb * output[i]) / sa;
+      const x = sample[i];
+      const y = output[i];
+      const predicted = prediction === 'sample' ? y : prediction === 'epsilon' ? (x - sb * y) / sa : sa * x - sb * y;
       const x0 = Math.min(clip, Math.max(-clip, predicted));
-      const eps = x0 === predicted && prediction === 'epsilon' ? output[i] : (sample[i] - sa * x0) / sb;
+      let eps = (x - sa * x0) / sb;
+      if (x0 === predicted && prediction === 'epsilon') eps = y;
+      if (x0 === predicted && prediction === 'v_prediction') eps = sb * x + sa * y;
       sample[i] = saPrev * x0 + sbPrev * eps;
     }
   }
