@@ -50,7 +50,7 @@ const SPECS = {
   'act-cvae': { conditioning: 'none', cvae: true, diffusion: null },
   'act-condition': { conditioning: 'box', cvae: false, diffusion: null },
   sam2grasp: { conditioning: 'tracker', cvae: false, diffusion: null },
-  dp: { conditioning: 'none', cvae: false, diffusion: { temperature: 0.25, prediction: 'v_prediction' } },
+  dp: { conditioning: 'none', cvae: false, diffusion: { temperature: 0.5 } },
   'dp-prompted': { conditioning: 'tracker', cvae: false, diffusion: { temperature: 0.25 } },
 } as const;
 
