@@ -4,14 +4,14 @@ import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, DEFAULT_DENOISER, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
 import { conditionedLength, DEFAULT_TRACKER, FEATURES_VERSION, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
-import { LEARNED_POLICIES } from '../policy/index.js';
+import { LEARNED_POLICIES, type DiffusionPrediction } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
 
 export const summary = 'reproduce the learned heads: collect, cache, train, export (npm run train)';
 
-export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--tracker T] [--seed SEED] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--tracker T] [--seed SEED] [--prediction P] [--work DIR] [--out DIR]
 
 Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
 ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker),
@@ -29,6 +29,8 @@ with the same budget, exports each to ONNX after a parity check, and writes <nam
   --only    comma-separated heads to train (default: all six)
   --loss    l1 (ACT, default) or mse (the paper's Eq. 1)
   --seed    names the heads' initialisation, data order and validation split (default: ${DEFAULT_TRAINING.seed})
+  --prediction  what the diffusion heads predict: epsilon (the noise, default), sample (the clean
+                chunk) or v_prediction (the velocity; docs/learning.md measures it)
   --start-spread  half-width (m) of the square above the bin where demos start (default: ${DEFAULT_START_SPREAD})
   --occluded      share of demos cached with frames blacked out (default: ${DEFAULT_OCCLUDED_SHARE})
 ${TRACKER_USAGE}; the perception whose features the heads learn from
@@ -57,7 +59,7 @@ const SPECS = {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
     task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' }, single: { type: 'string' },
-    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' }, tracker: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' }, tracker: { type: 'string' }, prediction: { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
   const tasks = (values.task ?? DEFAULT_TASKS).split(',').map((ref) => loadTask(ref));
@@ -74,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   const startSpread = fractionFlag(values['start-spread'], '--start-spread', DEFAULT_START_SPREAD);
   const occludedShare = fractionFlag(values.occluded, '--occluded', DEFAULT_OCCLUDED_SHARE);
   if (loss !== 'l1' && loss !== 'mse') throw new InputError('--loss', `expected l1 or mse, got "${loss}"`);
+  const prediction = predictionFlag(values.prediction);
   const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
   const unknown = names.find((n) => !(n in SPECS));
   if (unknown) throw new InputError('--only', `unknown head "${unknown}" (heads: ${LEARNED_POLICIES.join(', ')})`);
@@ -124,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
       onBatch: (epoch, _step, total, epochLoss) => bar.step(total, `epoch ${epoch}/${epochs}, loss ${epochLoss.toFixed(4)}, validation ${validation}`),
       onEpoch: (_epoch, _train, v) => void (validation = v.toFixed(4)),
     };
-    const head = spec.diffusion ? await trainDiffusionHead({ ...options, denoiser: spec.diffusion }) : await trainHead(options);
+    const head = spec.diffusion ? await trainDiffusionHead({ ...options, denoiser: { ...spec.diffusion, prediction } }) : await trainHead(options);
     bar.stop();
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {
@@ -145,4 +148,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; heads in ${out}`);
   return 0;
+}
+
+const PREDICTIONS: readonly DiffusionPrediction[] = ['epsilon', 'sample', 'v_prediction'];
+
+function predictionFlag(text: string | undefined): DiffusionPrediction {
+  if (text === undefined) return DEFAULT_DENOISER.prediction;
+  if (!PREDICTIONS.includes(text as DiffusionPrediction)) throw new InputError('--prediction', `expected ${PREDICTIONS.join(', ')}, got "${text}"`);
+  return text as DiffusionPrediction;
 }

@@ -12,7 +12,9 @@ export const DEFAULT_DENOISER: DenoiserConfig = {
   inferenceSteps: 10,
   // The noise, as Diffusion Policy predicts it. Predicting the clean chunk instead learnt faster
   // (a lone cube in 64 % of 50 episodes after 20 epochs) but did not commit: its samples at t = 0
-  // scattered around the cubes' centroid, the averaging this head is here to avoid.
+  // scattered around the cubes' centroid, the averaging this head is here to avoid. The velocity
+  // (`train --prediction v_prediction`) lifts a lone cube more often (88 % against 82.5) and averages
+  // in part among several (docs/learning.md).
   prediction: 'epsilon',
   // Without clipping, a noise prediction's error is multiplied by 1 / sqrt(a_t), about 1000 at the
   // cosine schedule's end, and the chunks left the bin. Actions are z-scored: 3 spans the bin.
