@@ -95,6 +95,11 @@ export const PolicyManifestSchema = z.strictObject({
        * no table uses (see docs/learning.md).
        */
       temperature: z.number().min(0).max(1).default(1),
+      /**
+       * DDIM's eta: 0 (default) a deterministic step, 1 DDPM's ancestral sampling; above 0 each step
+       * adds fresh noise from the episode's stream, scaled by the temperature too.
+       */
+      eta: z.number().min(0).max(1).default(0),
     })
     .optional(),
   execution: z

@@ -40,11 +40,27 @@ describe('NoiseSchedule (cosine schedule, DDIM with eta = 0)', () => {
     x.forEach((v, i) => expect(v).toBeCloseTo(x0[i], 3));
   });
 
+  it('with eta = 1 (DDPM\'s ancestral step) draws fresh noise at every step but the last, and a perfect model still lands on the clean chunk', () => {
+    const rng = new Rng('ddpm');
+    const x0 = Float64Array.from({ length: 20 }, () => rng.normal());
+    const steps = schedule.inferenceTimesteps(10);
+    const x = Float32Array.from(x0, () => rng.normal());
+    let draws = 0;
+    const noise = () => (draws++, rng.normal());
+    for (let i = 0; i < steps.length; i++) {
+      const at = schedule.alphasCumprod[steps[i]];
+      const eps = Float64Array.from(x, (v, j) => (v - Math.sqrt(at) * x0[j]) / Math.sqrt(1 - at));
+      schedule.step(x, eps, steps[i], steps[i + 1] ?? -1, 'epsilon', { eta: 1, noise });
+    }
+    expect(draws).toBe(20 * (steps.length - 1));
+    x.forEach((v, i) => expect(v).toBeCloseTo(x0[i], 3));
+  });
+
   it('clips the predicted clean chunk, and keeps the noise consistent with the clipped chunk', () => {
     // At t = T - 1 a noise prediction off by 0.1 puts x0 hundreds of units away; clipped, it lands at the bound.
     const x = Float32Array.of(0.5, -0.5);
     const t = 99;
-    schedule.step(x, [0.6, -0.6], t, -1, 'epsilon', 3);
+    schedule.step(x, [0.6, -0.6], t, -1, 'epsilon', { clip: 3 });
     expect([...x]).toEqual([-3, 3]); // x0 = (0.5 - 0.6 sqrt(1 - a)) / sqrt(a): far below -3
     const unclipped = Float32Array.of(0.5, -0.5);
     schedule.step(unclipped, [0.6, -0.6], t, -1, 'epsilon');

@@ -43,14 +43,16 @@ export class DiffusionChunkHead extends ChunkHead {
 
   override async run(feeds: Record<string, ort.Tensor>): Promise<Action[]> {
     if (!this.rng) throw new Error(`${this.manifest.name}: run before reset`);
-    const { prediction, clipSample, temperature } = this.diffusion;
+    const { prediction, clipSample, temperature, eta } = this.diffusion;
+    const rng = this.rng;
     // Drawn at every temperature, 0 included: the stream's position never depends on it.
-    for (let i = 0; i < this.sample.length; i++) this.sample[i] = temperature * this.rng.normal();
+    for (let i = 0; i < this.sample.length; i++) this.sample[i] = temperature * rng.normal();
+    const options = { clip: clipSample, eta, noise: () => temperature * rng.normal() };
     const inputs = { ...feeds, ...this.loopTensors };
     for (let i = 0; i < this.timesteps.length; i++) {
       this.step[0] = this.timesteps[i];
       const out = await this.session.run(inputs);
-      this.schedule.step(this.sample, out[this.manifest.output.name].data as Float32Array, this.timesteps[i], this.timesteps[i + 1] ?? -1, prediction, clipSample);
+      this.schedule.step(this.sample, out[this.manifest.output.name].data as Float32Array, this.timesteps[i], this.timesteps[i + 1] ?? -1, prediction, options);
     }
     return this.toActions(this.sample);
   }

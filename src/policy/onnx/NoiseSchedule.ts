@@ -14,6 +14,15 @@
  */
 export type DiffusionPrediction = 'epsilon' | 'sample' | 'v_prediction';
 
+export interface StepOptions {
+  /** Clip the predicted clean chunk to [-clip, clip]. */
+  clip?: number;
+  /** DDIM's eta: 0 deterministic, 1 DDPM's ancestral sampling. */
+  eta?: number;
+  /** Standard normal draws for a stochastic step. */
+  noise?: () => number;
+}
+
 export class NoiseSchedule {
   /** alpha-bar at each training step t = 0 .. T - 1 (the share of signal left in x_t). */
   readonly alphasCumprod: Float64Array;
@@ -47,14 +56,20 @@ export class NoiseSchedule {
    * x_prev = sqrt(a_prev) x0 + sqrt(1 - a_prev) eps. With `clip`, x0 is first clipped to
    * [-clip, clip] and eps re-derived from it (diffusers' `clip_sample`): near t = T, a noise
    * prediction's error is multiplied by 1 / sqrt(a_t), about 1000 at the cosine schedule's end.
+   * With `eta` > 0 the step is stochastic (DDIM's sigma_t = eta sqrt((1 - a_prev) / (1 - a_t))
+   * sqrt(1 - a_t / a_prev); eta = 1 is DDPM's ancestral step): x_prev = sqrt(a_prev) x0 +
+   * sqrt(1 - a_prev - sigma^2) eps + sigma z, one draw of `noise` per number.
    */
-  step(sample: Float32Array, output: ArrayLike<number>, t: number, previous: number, prediction: DiffusionPrediction, clip = Infinity): void {
+  step(sample: Float32Array, output: ArrayLike<number>, t: number, previous: number, prediction: DiffusionPrediction, options: StepOptions = {}): void {
+    const { clip = Infinity, eta = 0, noise } = options;
     const a = this.alphasCumprod[t];
     const aPrev = previous >= 0 ? this.alphasCumprod[previous] : 1;
     const sa = Math.sqrt(a);
     const sb = Math.sqrt(1 - a);
     const saPrev = Math.sqrt(aPrev);
-    const sbPrev = Math.sqrt(1 - aPrev);
+    const sigma = eta * Math.sqrt((1 - aPrev) / (1 - a)) * Math.sqrt(1 - a / aPrev);
+    if (sigma > 0 && !noise) throw new Error('a stochastic DDIM step needs a noise source');
+    const sbPrev = Math.sqrt(Math.max(0, 1 - aPrev - sigma * sigma));
     for (let i = 0; i < sample.length; i++) {
       const x = sample[i];
       const y = output[i];
@@ -63,7 +78,7 @@ export class NoiseSchedule {
       let eps = (x - sa * x0) / sb;
       if (x0 === predicted && prediction === 'epsilon') eps = y;
       if (x0 === predicted && prediction === 'v_prediction') eps = sb * x + sa * y;
-      sample[i] = saPrev * x0 + sbPrev * eps;
+      sample[i] = saPrev * x0 + sbPrev * eps + (sigma > 0 ? sigma * noise!() : 0);
     }
   }
 }
