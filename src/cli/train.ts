@@ -6,7 +6,7 @@ import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
 import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, DEFAULT_DENOISER, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
 import { conditionedLength, DEFAULT_TRACKER, FEATURES_VERSION, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
-import { LEARNED_POLICIES, type DiffusionPrediction } from '../policy/index.js';
+import { DIFFUSION_PREDICTIONS, LEARNED_POLICIES, type DiffusionPrediction } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
 
 export const summary = 'reproduce the learned heads: collect, cache, train, export (npm run train)';
@@ -150,10 +150,8 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-const PREDICTIONS: readonly DiffusionPrediction[] = ['epsilon', 'sample', 'v_prediction'];
-
 function predictionFlag(text: string | undefined): DiffusionPrediction {
   if (text === undefined) return DEFAULT_DENOISER.prediction;
-  if (!PREDICTIONS.includes(text as DiffusionPrediction)) throw new InputError('--prediction', `expected ${PREDICTIONS.join(', ')}, got "${text}"`);
+  if (!(DIFFUSION_PREDICTIONS as readonly string[]).includes(text)) throw new InputError('--prediction', `expected ${DIFFUSION_PREDICTIONS.join(', ')}, got "${text}"`);
   return text as DiffusionPrediction;
 }

@@ -82,7 +82,7 @@ export const PolicyManifestSchema = z.strictObject({
       timestep: Tensor,
       /** T of the cosine (squaredcos_cap_v2) schedule the denoiser was trained with. */
       trainSteps: z.number().int().min(2).max(10_000),
-      /** DDIM steps per chunk (eta = 0). */
+      /** DDIM steps per chunk. */
       inferenceSteps: z.number().int().min(1).max(1000),
       /** What the output is (diffusers' prediction_type): the noise, the clean normalised chunk, or the velocity. */
       prediction: z.enum(['epsilon', 'sample', 'v_prediction']).default('epsilon'),

@@ -35,8 +35,9 @@ export const DEFAULT_DIFFUSION_EPOCHS = 60;
  * HeadConfig.denoiser), on the same cached rows, loop and budget as the ACT heads, so that the
  * policy class is the one difference. For each row a diffusion step t and a noise draw give
  * x_t = sqrt(a_t) a + sqrt(1 - a_t) eps, and the loss is the MSE between the prediction and its
- * target (the clean chunk a, eps, or v = sqrt(a_t) eps - sqrt(1 - a_t) a). Steps come from a named stream and noise from tfjs seeded by
- * the batch's number; the validation rows get the same steps and noise at every epoch.
+ * target (the clean chunk a, eps, or v = sqrt(a_t) eps - sqrt(1 - a_t) a). Steps come from a
+ * named stream and noise from tfjs seeded by the batch's number; the validation rows get the same
+ * steps and noise at every epoch.
  */
 export async function trainDiffusionHead(options: TrainOptions & { denoiser?: Partial<DenoiserConfig> }): Promise<TrainedHead> {
   await initTensorflow();

@@ -5,6 +5,6 @@ export { createPolicy, loadOnnxPolicy, policyManifest, policyNames, registerPoli
 export { TemporalEnsembler } from './TemporalEnsembler.js';
 export { EnsembledPolicy, type ExecutionOptions } from './EnsembledPolicy.js';
 export { OnnxChunkPolicy } from './onnx/OnnxChunkPolicy.js';
-export { NoiseSchedule, type DiffusionPrediction } from './onnx/NoiseSchedule.js';
+export { NoiseSchedule, DIFFUSION_PREDICTIONS, type DiffusionPrediction } from './onnx/NoiseSchedule.js';
 export { ChunkHead } from './onnx/ChunkHead.js';
 export { DiffusionChunkHead, loadChunkHead } from './onnx/DiffusionChunkHead.js';

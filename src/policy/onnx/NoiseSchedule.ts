@@ -4,15 +4,17 @@
  *
  * The schedule is the cosine one of Nichol & Dhariwal (2021), diffusers' `squaredcos_cap_v2`, which
  * Diffusion Policy uses: alpha-bar(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2), betas capped at
- * 0.999. Sampling is DDIM with eta = 0 (Song et al., 2021): deterministic once the starting noise
- * is drawn, so an episode's key fixes every action.
+ * 0.999. Sampling is DDIM (Song et al., 2021), by default with eta = 0: deterministic once the
+ * starting noise is drawn. Either way the noise comes from the episode's stream, so an episode's
+ * key fixes every action.
  */
 /**
  * What the denoiser predicts (diffusers' `prediction_type`): the noise, the clean chunk, or the
  * velocity v = sqrt(a_t) eps - sqrt(1 - a_t) x0 (Salimans & Ho, 2022), which is the noise near
  * t = 0 and the (negated) clean chunk near t = T.
  */
-export type DiffusionPrediction = 'epsilon' | 'sample' | 'v_prediction';
+export const DIFFUSION_PREDICTIONS = ['epsilon', 'sample', 'v_prediction'] as const;
+export type DiffusionPrediction = (typeof DIFFUSION_PREDICTIONS)[number];
 
 export interface StepOptions {
   /** Clip the predicted clean chunk to [-clip, clip]. */
