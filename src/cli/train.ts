@@ -11,7 +11,7 @@ import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerF
 
 export const summary = 'reproduce the learned heads: collect, cache, train, export (npm run train)';
 
-export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--tracker T] [--seed SEED] [--prediction P] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train [--task TASK] [--demos N] [--objects K|A-B] [--single SHARE] [--epochs N] [--loss l1|mse] [--only NAME,...] [--start-spread M] [--occluded SHARE] [--tracker T] [--seed SEED] [--prediction P] [--min-snr-gamma G] [--work DIR] [--out DIR]
 
 Collects expert demonstrations (resumable), caches the frozen perception's features, trains the
 ACT-style heads of act (none), act-cvae (none, CVAE), act-condition (box) and sam2grasp (tracker),
@@ -31,6 +31,7 @@ with the same budget, exports each to ONNX after a parity check, and writes <nam
   --seed    names the heads' initialisation, data order and validation split (default: ${DEFAULT_TRAINING.seed})
   --prediction  what the diffusion heads predict: epsilon (the noise, default), sample (the clean
                 chunk) or v_prediction (the velocity; docs/learning.md measures it)
+  --min-snr-gamma  weight the diffusion heads' loss by Min-SNR-gamma, 1 to 100 (default: none)
   --start-spread  half-width (m) of the square above the bin where demos start (default: ${DEFAULT_START_SPREAD})
   --occluded      share of demos cached with frames blacked out (default: ${DEFAULT_OCCLUDED_SHARE})
 ${TRACKER_USAGE}; the perception whose features the heads learn from
@@ -59,7 +60,7 @@ const SPECS = {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
     task: { type: 'string' }, demos: { type: 'string' }, epochs: { type: 'string' }, noisy: { type: 'string' }, single: { type: 'string' },
-    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' }, tracker: { type: 'string' }, prediction: { type: 'string' },
+    only: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, objects: { type: 'string' }, 'start-spread': { type: 'string' }, occluded: { type: 'string' }, seed: { type: 'string' }, tracker: { type: 'string' }, prediction: { type: 'string' }, 'min-snr-gamma': { type: 'string' },
   });
   if (values.help) return (console.log(usage), 0);
   const tasks = (values.task ?? DEFAULT_TASKS).split(',').map((ref) => loadTask(ref));
@@ -77,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   const occludedShare = fractionFlag(values.occluded, '--occluded', DEFAULT_OCCLUDED_SHARE);
   if (loss !== 'l1' && loss !== 'mse') throw new InputError('--loss', `expected l1 or mse, got "${loss}"`);
   const prediction = predictionFlag(values.prediction);
+  const minSnrGamma = values['min-snr-gamma'] === undefined ? null : intFlag(values['min-snr-gamma'], '--min-snr-gamma', 5, 1, 100);
   const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
   const unknown = names.find((n) => !(n in SPECS));
   if (unknown) throw new InputError('--only', `unknown head "${unknown}" (heads: ${LEARNED_POLICIES.join(', ')})`);
@@ -127,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
       onBatch: (epoch, _step, total, epochLoss) => bar.step(total, `epoch ${epoch}/${epochs}, loss ${epochLoss.toFixed(4)}, validation ${validation}`),
       onEpoch: (_epoch, _train, v) => void (validation = v.toFixed(4)),
     };
-    const head = spec.diffusion ? await trainDiffusionHead({ ...options, denoiser: { ...spec.diffusion, prediction } }) : await trainHead(options);
+    const head = spec.diffusion ? await trainDiffusionHead({ ...options, denoiser: { ...spec.diffusion, prediction, minSnrGamma } }) : await trainHead(options);
     bar.stop();
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {

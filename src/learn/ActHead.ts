@@ -47,6 +47,11 @@ export interface DenoiserConfig {
   clipSample: number;
   /** The standard deviation of the sampler's starting noise (1: the trained distribution's). */
   temperature: number;
+  /**
+   * Min-SNR loss weighting (Hang et al., 2023): each row's loss times min(SNR_t, gamma) / SNR_t
+   * for noise prediction, so steps of little noise weigh less. null: every step weighs the same.
+   */
+  minSnrGamma: number | null;
 }
 
 export const DEFAULT_HEAD: Omit<HeadConfig, 'cvae'> = {

@@ -21,6 +21,8 @@ export const DEFAULT_DENOISER: DenoiserConfig = {
   clipSample: 3,
   // The trained distribution's own noise; a shipped head's is chosen after training (cli/train.ts).
   temperature: 1,
+  // Measured with 5 (`train --min-snr-gamma 5`): docs/learning.md. Not yet the shipped heads'.
+  minSnrGamma: null,
 };
 
 /**
@@ -49,6 +51,7 @@ export async function trainDiffusionHead(options: TrainOptions & { denoiser?: Pa
   const schedule = new NoiseSchedule(denoiser.trainSteps);
   const signal = Float32Array.from(schedule.alphasCumprod, (a) => Math.sqrt(a));
   const noiseLevel = Float32Array.from(schedule.alphasCumprod, (a) => Math.sqrt(1 - a));
+  const stepWeight = Float32Array.from(schedule.alphasCumprod, (a) => minSnrWeight(a / (1 - a), denoiser));
   const trainSteps = new Rng(options.seed).stream('diffusion/steps');
   const drawSteps = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.int(0, denoiser.trainSteps - 1));
 
@@ -60,11 +63,20 @@ export async function trainDiffusionHead(options: TrainOptions & { denoiser?: Pa
     const sample = tf.add(tf.mul(sa, a), tf.mul(sb, noise)) as tf.Tensor3D;
     const prediction = headForward(params, config, f, p, undefined, { sample, step: tf.tensor1d(steps) });
     const target = { sample: () => a, epsilon: () => noise, v_prediction: () => tf.sub(tf.mul(sa, noise), tf.mul(sb, a)) }[denoiser.prediction]();
-    return tf.mean(tf.square(tf.sub(prediction, target))) as tf.Scalar;
+    const squared = tf.square(tf.sub(prediction, target));
+    if (denoiser.minSnrGamma === null) return tf.mean(squared) as tf.Scalar;
+    return tf.mean(tf.mul(tf.tensor3d(steps.map((t) => stepWeight[t]), [b, 1, 1]), squared)) as tf.Scalar;
   };
   const fitted = await fitHead(options, params, data, {
     train: (f, p, a, step) => loss(f, p, a, drawSteps(trainSteps, f.shape[0]), step),
     validate: (f, p, a, batch) => loss(f, p, a, drawSteps(new Rng(options.seed).stream(`diffusion/validation/${batch}`), f.shape[0]), 1_000_000 + batch),
   });
   return { params, config, featureNorm: data.featureNorm, proprioNorm: data.proprioNorm, actionNorm: data.actionNorm, ...fitted, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Min-SNR-gamma's weight of a step of signal-to-noise ratio `snr`, for the head's target. */
+function minSnrWeight(snr: number, denoiser: DenoiserConfig): number {
+  if (denoiser.minSnrGamma === null) return 1;
+  const clipped = Math.min(snr, denoiser.minSnrGamma);
+  return { epsilon: clipped / snr, sample: clipped, v_prediction: clipped / (snr + 1) }[denoiser.prediction];
 }

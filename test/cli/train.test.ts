@@ -10,6 +10,7 @@ describe('sam2grasp train: bad flags get one line, exit code 2 and no output', (
     ['an unknown loss', ['--loss', 'huber'], /--loss: expected l1 or mse, got "huber"/],
     ['an empty seed', ['--seed='], /--seed: expected a non-empty name/],
     ['an unknown diffusion target', ['--prediction', 'v'], /--prediction: expected epsilon, sample, v_prediction, got "v"/],
+    ['a Min-SNR gamma of 0', ['--min-snr-gamma', '0'], /--min-snr-gamma: must be between 1 and 100, got 0/],
     ['a task named twice', ['--task', 'cubes,cubes'], /--task: task "cubes" is named twice/],
     ['fewer demonstrations than tasks', ['--task', 'cubes,pile', '--demos', '1'], /--demos: must be between 2 and 100000, got 1/],
   ])('%s', (_, args, message) => {
