@@ -46,7 +46,7 @@ export async function loadPerception(choice: TrackerChoice, spec: TaskSpec, lear
   return {
     name: tracker.name,
     oracle: false,
-    fingerprint: () => (fingerprint ??= filesFingerprint(manifests.flatMap(manifestAndModules))),
+    fingerprint: () => (fingerprint ??= filesFingerprint(manifests.flatMap(trackerModelFiles))),
     tracker: async () => tracker.fresh(),
     foreground: (frame) => learned.foreground(frame),
   };
@@ -66,8 +66,8 @@ function oraclePerception(spec: TaskSpec): Perception {
   };
 }
 
-/** A tracker manifest and the module files it names. */
-function manifestAndModules(manifestPath: string): string[] {
+/** A four-module tracker's manifest and the module files it names: what its answers depend on. */
+export function trackerModelFiles(manifestPath: string): string[] {
   const modules = Object.values(loadSam2Manifest(manifestPath).modules);
   return [manifestPath, ...modules.map((m) => resolve(dirname(manifestPath), m.file))];
 }

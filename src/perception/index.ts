@@ -2,7 +2,7 @@ export { type Box, boxArea, boxIou, boxWhere, clipBox, boxProblem } from './Box.
 export { type Detector, type DetectorNoise, IdsDetector } from './Detector.js';
 export { type PromptableTracker, type TrackResult } from './PromptableTracker.js';
 export { OracleTracker, DEFAULT_ORACLE_TRACKER, ORACLE_EMBEDDING_SIZE, type OracleTrackerOptions } from './OracleTracker.js';
-export { loadPerception, oracleForeground, type Perception, type TrueSceneFrame } from './Perception.js';
+export { loadPerception, oracleForeground, trackerModelFiles, type Perception, type TrueSceneFrame } from './Perception.js';
 export { OnnxGraphBuilder } from './OnnxGraphBuilder.js';
 export { maskDescriptor, isBlackedOut, DESCRIPTOR_SIZE } from './maskDescriptor.js';
 export { FeatureEncoder } from './FeatureEncoder.js';

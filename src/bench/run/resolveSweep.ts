@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadPolicyManifest, loadSam2Manifest, loadSweepSpec, type SweepSpec } from '../../config/index.js';
+import { loadPolicyManifest, loadSweepSpec, type SweepSpec } from '../../config/index.js';
 import { InputError, sha256Hex } from '../../core/index.js';
 import { loadTask, tasksDir } from '../../env/index.js';
-import { DEFAULT_TRACKER, loadPerception, parseTrackerChoice, type TrackerChoice } from '../../perception/index.js';
+import { DEFAULT_TRACKER, loadPerception, parseTrackerChoice, trackerModelFiles, type TrackerChoice } from '../../perception/index.js';
 import { policyManifest } from '../../policy/index.js';
 import { learnedTrackerManifest, modelsDir, parsePolicyRef, policyFor, rowPolicyName } from './policyFor.js';
 
@@ -92,12 +92,6 @@ function policyFingerprint(ref: string, sweepTracker: TrackerChoice): string {
   if (!manifestPath) return name;
   const manifest = loadPolicyManifest(manifestPath);
   const model = readFileSync(resolve(dirname(manifestPath), manifest.file));
-  const perception = tracker.kind === 'oracle' ? [] : [learnedTrackerManifest(), ...(tracker.kind === 'sam2' ? [tracker.manifest] : [])].flatMap(trackerFiles);
+  const perception = tracker.kind === 'oracle' ? [] : [learnedTrackerManifest(), ...(tracker.kind === 'sam2' ? [tracker.manifest] : [])].flatMap(trackerModelFiles).map((f) => readFileSync(f));
   return sha256Hex(Buffer.concat([readFileSync(manifestPath), model, ...perception]));
-}
-
-/** A four-module tracker's manifest and module files, as bytes. */
-function trackerFiles(manifestPath: string): Buffer[] {
-  const manifest = loadSam2Manifest(manifestPath);
-  return [readFileSync(manifestPath), ...Object.values(manifest.modules).map((m) => readFileSync(resolve(dirname(manifestPath), m.file)))];
 }

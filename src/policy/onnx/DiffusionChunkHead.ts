@@ -4,7 +4,7 @@ import type { Rng } from '../../core/index.js';
 import type { Action } from '../../env/index.js';
 import type { OnnxSession } from '../../perception/index.js';
 import { ChunkHead, openHeadSession } from './ChunkHead.js';
-import { NoiseSchedule } from './NoiseSchedule.js';
+import { NoiseSchedule, type StepOptions } from './NoiseSchedule.js';
 
 /**
  * A diffusion policy's head: the ONNX model is the denoiser, and this is the DDIM sampler around
@@ -21,6 +21,8 @@ export class DiffusionChunkHead extends ChunkHead {
   /** The sample and step tensors wrap the two buffers above: the loop rewrites them in place. */
   private readonly loopTensors: Record<string, ort.Tensor>;
   private rng: Rng | null = null;
+  /** The DDIM step's clip and eta, and its fresh noise (eta > 0) from the episode's stream, scaled like the start's. */
+  private readonly stepOptions: StepOptions;
 
   private constructor(manifest: PolicyManifest, session: OnnxSession) {
     super(manifest, session);
@@ -30,6 +32,8 @@ export class DiffusionChunkHead extends ChunkHead {
     this.timesteps = this.schedule.inferenceTimesteps(inferenceSteps);
     this.sample = new Float32Array(sample.shape.reduce((a, b) => a * b, 1));
     const { timestep } = this.diffusion;
+    const { clipSample, eta, temperature } = this.diffusion;
+    this.stepOptions = { clip: clipSample, eta, noise: () => temperature * this.rng!.normal() };
     this.loopTensors = { [sample.name]: new ort.Tensor('float32', this.sample, sample.shape), [timestep.name]: new ort.Tensor('float32', this.step, timestep.shape) };
   }
 
@@ -43,11 +47,10 @@ export class DiffusionChunkHead extends ChunkHead {
 
   override async run(feeds: Record<string, ort.Tensor>): Promise<Action[]> {
     if (!this.rng) throw new Error(`${this.manifest.name}: run before reset`);
-    const { prediction, clipSample, temperature, eta } = this.diffusion;
-    const rng = this.rng;
+    const { prediction, temperature } = this.diffusion;
     // Drawn at every temperature, 0 included: the stream's position never depends on it.
-    for (let i = 0; i < this.sample.length; i++) this.sample[i] = temperature * rng.normal();
-    const options = { clip: clipSample, eta, noise: () => temperature * rng.normal() };
+    for (let i = 0; i < this.sample.length; i++) this.sample[i] = temperature * this.rng.normal();
+    const options = this.stepOptions;
     const inputs = { ...feeds, ...this.loopTensors };
     for (let i = 0; i < this.timesteps.length; i++) {
       this.step[0] = this.timesteps[i];
