@@ -4,7 +4,7 @@ import { learnedTrackerManifest, modelsDir } from '../bench/index.js';
 import { cacheProgress, collectionProgress, environmentFacts, InputError, lazyProgress, writeFileAtomic } from '../core/index.js';
 import { taskObjectCount } from '../config/index.js';
 import { loadTask } from '../env/index.js';
-import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, DEFAULT_DENOISER, shipHead, trainDiffusionHead, trainHead, type TrainingRecord, type TrainOptions } from '../learn/index.js';
+import { cacheFeatures, collectDemos, DEFAULT_OCCLUDED_SHARE, DEFAULT_SINGLE_SHARE, DEFAULT_START_SPREAD, DEFAULT_TRAINING, DemoStore, refuseEvaluationKeys, DEFAULT_DIFFUSION_EPOCHS, DEFAULT_DENOISER, shipHead, trainDiffusionHead, trainHead, type DenoiserConfig, type TrainingRecord, type TrainOptions } from '../learn/index.js';
 import { conditionedLength, DEFAULT_TRACKER, FEATURES_VERSION, FeatureEncoder, formatTrackerChoice, loadPerception } from '../perception/index.js';
 import { DIFFUSION_PREDICTIONS, LEARNED_POLICIES, type DiffusionPrediction } from '../policy/index.js';
 import { fractionFlag, intFlag, objectsFlag, parseFlags, TRACKER_USAGE, trackerFlag } from './flags.js';
@@ -31,7 +31,8 @@ with the same budget, exports each to ONNX after a parity check, and writes <nam
   --seed    names the heads' initialisation, data order and validation split (default: ${DEFAULT_TRAINING.seed})
   --prediction  what the diffusion heads predict: epsilon (the noise, default), sample (the clean
                 chunk) or v_prediction (the velocity; docs/learning.md measures it)
-  --min-snr-gamma  weight the diffusion heads' loss by Min-SNR-gamma, 1 to 100 (default: none)
+  --min-snr-gamma  weight the diffusion heads' loss by Min-SNR-gamma, 1 to 100, or none
+                   (default: each head's own: 5 for dp, none for dp-prompted)
   --start-spread  half-width (m) of the square above the bin where demos start (default: ${DEFAULT_START_SPREAD})
   --occluded      share of demos cached with frames blacked out (default: ${DEFAULT_OCCLUDED_SHARE})
 ${TRACKER_USAGE}; the perception whose features the heads learn from
@@ -53,7 +54,7 @@ const SPECS = {
   'act-cvae': { conditioning: 'none', cvae: true, diffusion: null },
   'act-condition': { conditioning: 'box', cvae: false, diffusion: null },
   sam2grasp: { conditioning: 'tracker', cvae: false, diffusion: null },
-  dp: { conditioning: 'none', cvae: false, diffusion: { temperature: 0.5 } },
+  dp: { conditioning: 'none', cvae: false, diffusion: { temperature: 0.25, minSnrGamma: 5 } },
   'dp-prompted': { conditioning: 'tracker', cvae: false, diffusion: { temperature: 0.25 } },
 } as const;
 
@@ -78,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   const occludedShare = fractionFlag(values.occluded, '--occluded', DEFAULT_OCCLUDED_SHARE);
   if (loss !== 'l1' && loss !== 'mse') throw new InputError('--loss', `expected l1 or mse, got "${loss}"`);
   const prediction = predictionFlag(values.prediction);
-  const minSnrGamma = values['min-snr-gamma'] === undefined ? null : intFlag(values['min-snr-gamma'], '--min-snr-gamma', 5, 1, 100);
+  const minSnrGamma = minSnrGammaFlag(values['min-snr-gamma']);
   const names = values.only ? values.only.split(',') : [...LEARNED_POLICIES];
   const unknown = names.find((n) => !(n in SPECS));
   if (unknown) throw new InputError('--only', `unknown head "${unknown}" (heads: ${LEARNED_POLICIES.join(', ')})`);
@@ -129,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
       onBatch: (epoch, _step, total, epochLoss) => bar.step(total, `epoch ${epoch}/${epochs}, loss ${epochLoss.toFixed(4)}, validation ${validation}`),
       onEpoch: (_epoch, _train, v) => void (validation = v.toFixed(4)),
     };
-    const head = spec.diffusion ? await trainDiffusionHead({ ...options, denoiser: { ...spec.diffusion, prediction, minSnrGamma } }) : await trainHead(options);
+    const head = spec.diffusion ? await trainDiffusionHead({ ...options, denoiser: { ...spec.diffusion, prediction, ...(minSnrGamma !== undefined && { minSnrGamma }) } }) : await trainHead(options);
     bar.stop();
     const parity = await shipHead(head, name, spec.conditioning, out, encoder);
     const record: TrainingRecord = {
@@ -137,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
       conditioning: spec.conditioning,
       cvae: spec.cvae,
       data: { tasks: data, perception: formatTrackerChoice(tracker), singleShare, noisyShare, startSpread, occludedShare, rows: head.rows },
-      training: { ...DEFAULT_TRAINING, epochs, loss: head.config.denoiser ? `ddpm (mse on the ${{ sample: 'clean chunk', epsilon: 'noise', v_prediction: 'velocity' }[head.config.denoiser.prediction]})` : loss, seed, config: head.config },
+      training: { ...DEFAULT_TRAINING, epochs, loss: head.config.denoiser ? diffusionLossName(head.config.denoiser) : loss, seed, config: head.config },
       losses: head.losses,
       bestEpoch: head.bestEpoch,
       wallSeconds: head.seconds,
@@ -150,6 +151,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; heads in ${out}`);
   return 0;
+}
+
+function diffusionLossName(denoiser: DenoiserConfig): string {
+  const target = { sample: 'clean chunk', epsilon: 'noise', v_prediction: 'velocity' }[denoiser.prediction];
+  const weighting = denoiser.minSnrGamma === null ? '' : `, weighted by Min-SNR-${denoiser.minSnrGamma}`;
+  return `ddpm (mse on the ${target}${weighting})`;
+}
+
+/** `none` turns the weighting off; absent, each head keeps its own (its spec's, or none). */
+function minSnrGammaFlag(text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  return text === 'none' ? null : intFlag(text, '--min-snr-gamma', 5, 1, 100);
 }
 
 function predictionFlag(text: string | undefined): DiffusionPrediction {

@@ -37,7 +37,7 @@ export async function shipHead(head: TrainedHead, name: string, conditioning: Co
         output: { name: HEAD_TENSORS.prediction, shape: chunk },
         diffusion: { sample: { name: HEAD_TENSORS.sample, shape: chunk }, timestep: { name: HEAD_TENSORS.timestep, shape: [1] }, trainSteps: denoiser.trainSteps, inferenceSteps: denoiser.inferenceSteps, prediction: denoiser.prediction, clipSample: denoiser.clipSample, temperature: denoiser.temperature },
         execution: { ensemble: false, ensembleM: 0, queryEvery: Math.max(1, Math.floor(head.config.chunk / 2)), latencySteps: 0 },
-        description: `Diffusion Policy (ACT's transformer as the denoiser; DDPM, ${denoiser.trainSteps} steps, ${denoiser.prediction === 'v_prediction' ? 'v' : denoiser.prediction} prediction; DDIM, ${denoiser.inferenceSteps} steps; ${conditioning} conditioning) trained by sam2grasp train`,
+        description: `Diffusion Policy (ACT's transformer as the denoiser; DDPM, ${denoiser.trainSteps} steps, ${denoiser.prediction === 'v_prediction' ? 'v' : denoiser.prediction} prediction${denoiser.minSnrGamma === null ? '' : `, Min-SNR-${denoiser.minSnrGamma} weighted`}; DDIM, ${denoiser.inferenceSteps} steps; ${conditioning} conditioning) trained by sam2grasp train`,
       }
     : {
         output: { name: HEAD_TENSORS.actions, shape: chunk },
