@@ -75,7 +75,7 @@ export async function trainDiffusionHead(options: TrainOptions & { denoiser?: Pa
 }
 
 /** Min-SNR-gamma's weight of a step of signal-to-noise ratio `snr`, for the head's target. */
-function minSnrWeight(snr: number, denoiser: DenoiserConfig): number {
+export function minSnrWeight(snr: number, denoiser: DenoiserConfig): number {
   if (denoiser.minSnrGamma === null) return 1;
   const clipped = Math.min(snr, denoiser.minSnrGamma);
   return { epsilon: clipped / snr, sample: clipped, v_prediction: clipped / (snr + 1) }[denoiser.prediction];
