@@ -117,6 +117,8 @@ def parse_args(argv=None):
     parser.add_argument('--held-out', type=float, default=0.05)
     parser.add_argument('--teacher', type=float, default=0.8, help='share of frames whose memory gets the true mask at the start of training')
     parser.add_argument('--target-share', type=float, default=0.4, help="share of clips that follow the episode's target (the object the expert lifts)")
+    parser.add_argument('--wide', action='store_true', help='the wider image encoder and mask decoder (docs/perception.md; not the shipped tracker)')
+    parser.add_argument('--prompt-dropout', type=float, default=0.0, help="share of later frames trained without the mask prompt, from the memory alone")
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
     return parser.parse_args(argv)
@@ -124,7 +126,7 @@ def parse_args(argv=None):
 
 def train(args, store, train_eps):
     """The training loop; returns the model and the loss history."""
-    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames)
+    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=args.wide, prompt_dropout=args.prompt_dropout)
     if args.init:
         model.load_state_dict(torch.load(args.init))
     os.makedirs(args.out, exist_ok=True)
@@ -173,7 +175,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
         'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed,
                      'teacherForcing': f'{args.teacher} of frames at the start, fading to a quarter of that at mid-training',
-                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
+                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': args.wide, 'promptDropout': args.prompt_dropout, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'thresholds': {'mask': mask_threshold, 'foreground': fg_threshold, 'chosenOn': 'other held-out clips than the validation'},
         'validation': validation,

@@ -16,9 +16,11 @@ class ImageEncoder(nn.Module):
     pix_feat [B, 48, S/8, S/8], high_res_0 [B, 16, S/2, S/2], high_res_1 [B, 32, S/4, S/4],
     foreground [B, 1, S/2, S/2] (logits: any object, not the bin, the floor or the hand)."""
 
-    def __init__(self):
+    def __init__(self, wide=False):
         super().__init__()
-        self.stride2 = conv_bn(3, HIGH_RES_0, stride=2)
+        # wide: a full-resolution convolution before the stride, and a block after it (measured in
+        # docs/perception.md; not the shipped tracker's).
+        self.stride2 = nn.Sequential(conv_bn(3, 8), conv_bn(8, HIGH_RES_0, stride=2), SeparableBlock(HIGH_RES_0)) if wide else conv_bn(3, HIGH_RES_0, stride=2)
         self.stride4 = nn.Sequential(conv_bn(HIGH_RES_0, HIGH_RES_1, stride=2), SeparableBlock(HIGH_RES_1))
         self.stride8 = nn.Sequential(conv_bn(HIGH_RES_1, EMBED, stride=2), SeparableBlock(EMBED), SeparableBlock(EMBED))
         self.fg0 = nn.Conv2d(HIGH_RES_0, 8, 1)

@@ -33,17 +33,21 @@ class MaskDecoder(nn.Module):
     pred_mask [B, 1, S/2, S/2] (logits; upsampled bilinearly to the frame by the caller, as SAM2's
     are), mask_for_mem [B, 1, S/2, S/2] (probabilities), object_pointer [B, 32]."""
 
-    def __init__(self, image_size):
+    def __init__(self, image_size, wide=False):
         super().__init__()
         self.image_size = image_size
+        # wide: twice the channels at strides 4 and 2, full 3x3 convolutions there, and the box and
+        # the mask prompt at stride 4 too (measured in docs/perception.md; not the shipped tracker's).
+        self.wide = wide
+        mid, high = (32, 16) if wide else (16, 8)
         self.low = nn.Sequential(conv_bn(EMBED + 2, HIDDEN), SeparableBlock(HIDDEN))
-        self.up1 = nn.Conv2d(HIDDEN, 16, 1)
-        self.skip1 = nn.Conv2d(HIGH_RES_1, 16, 1)
-        self.mid = nn.Sequential(nn.BatchNorm2d(16), nn.ReLU(), SeparableBlock(16))
-        self.up0 = nn.Conv2d(16, 8, 1)
-        self.skip0 = nn.Conv2d(HIGH_RES_0 + 2, 8, 1)
-        self.high = nn.Sequential(nn.BatchNorm2d(8), nn.ReLU(), SeparableBlock(8))
-        self.logits = nn.Conv2d(8, 1, 1)
+        self.up1 = nn.Conv2d(HIDDEN, mid, 1)
+        self.skip1 = nn.Conv2d(HIGH_RES_1 + (2 if wide else 0), mid, 1)
+        self.mid = nn.Sequential(nn.BatchNorm2d(mid), nn.ReLU(), *([conv_bn(mid, mid)] if wide else []), SeparableBlock(mid))
+        self.up0 = nn.Conv2d(mid, high, 1)
+        self.skip0 = nn.Conv2d(HIGH_RES_0 + 2, high, 1)
+        self.high = nn.Sequential(nn.BatchNorm2d(high), nn.ReLU(), *([conv_bn(high, high), SeparableBlock(high)] if wide else []), SeparableBlock(high))
+        self.logits = nn.Conv2d(high, 1, 1)
         self.pointer = nn.Linear(HIDDEN, POINTER)
 
     def forward(self, point_coords, point_labels, image_embed, high_res_0, high_res_1, mask_input):
@@ -52,7 +56,8 @@ class MaskDecoder(nn.Module):
         prior_low = nn.functional.avg_pool2d(prior, 4)
         low = self.low(torch.cat([image_embed, box_map(point_coords, point_labels, s // 8, s), prior_low], 1))
         # 1x1 projections before upsampling: the same maps, computed on 4 times fewer pixels.
-        mid = self.mid(upsample(self.up1(low), 2) + self.skip1(high_res_1))
+        at_stride4 = [high_res_1, box_map(point_coords, point_labels, s // 4, s), nn.functional.avg_pool2d(prior, 2)] if self.wide else [high_res_1]
+        mid = self.mid(upsample(self.up1(low), 2) + self.skip1(torch.cat(at_stride4, 1)))
         high = self.high(upsample(self.up0(mid), 2) + self.skip0(torch.cat([high_res_0, box_map(point_coords, point_labels, s // 2, s), prior], 1)))
         pred_mask = self.logits(high)
         mask_for_mem = torch.sigmoid(pred_mask)

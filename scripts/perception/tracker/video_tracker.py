@@ -18,12 +18,13 @@ BOX_LABELS = (2.0, 3.0)
 
 
 class VideoTracker(nn.Module):
-    def __init__(self, image_size=128, memory_frames=4):
+    def __init__(self, image_size=128, memory_frames=4, wide=False, prompt_dropout=0.0):
         super().__init__()
         self.image_size = image_size
         self.memory_frames = memory_frames
-        self.image_encoder = ImageEncoder()
-        self.mask_decoder = MaskDecoder(image_size)
+        self.prompt_dropout = prompt_dropout
+        self.image_encoder = ImageEncoder(wide)
+        self.mask_decoder = MaskDecoder(image_size, wide)
         self.memory_encoder = MemoryEncoder()
         self.memory_attention = MemoryAttention(image_size // 8)
 
@@ -47,6 +48,11 @@ class VideoTracker(nn.Module):
             if i == 0:
                 pred, for_mem, pointer = self.mask_decoder(corners, box_labels, pix_feat, hr0, hr1, previous)
             else:
+                if self.training and self.prompt_dropout > 0:
+                    # Mask-prompt dropout: some frames must find the object from the memory alone, as
+                    # they must once the hand hides it and the previous mask has shrunk to nothing.
+                    drop = (torch.rand(b) < self.prompt_dropout).view(-1, 1, 1, 1).float()
+                    previous = drop * NO_MASK + (1 - drop) * previous
                 bank = [prompt_mem] + recent
                 memory = torch.stack([m for m, _ in bank], 1)
                 pointers = torch.stack([p for _, p in bank], 1)
