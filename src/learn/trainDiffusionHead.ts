@@ -21,7 +21,7 @@ export const DEFAULT_DENOISER: DenoiserConfig = {
   clipSample: 3,
   // The trained distribution's own noise; a shipped head's is chosen after training (cli/train.ts).
   temperature: 1,
-  // Measured with 5 (`train --min-snr-gamma 5`): docs/learning.md. Not yet the shipped heads'.
+  // None by default; the shipped `dp`'s spec sets 5 (src/cli/train.ts; measured in docs/learning.md).
   minSnrGamma: null,
 };
 

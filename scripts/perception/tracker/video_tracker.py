@@ -49,8 +49,8 @@ class VideoTracker(nn.Module):
                 pred, for_mem, pointer = self.mask_decoder(corners, box_labels, pix_feat, hr0, hr1, previous)
             else:
                 if self.training and self.prompt_dropout > 0:
-                    # Mask-prompt dropout: some frames must find the object from the memory alone, as
-                    # they must once the hand hides it and the previous mask has shrunk to nothing.
+                    # Mask-prompt dropout: some frames must find the object from the memory alone, so
+                    # that a mask prompt that has left the object (in the grasp) does not hold it there.
                     drop = (torch.rand(b) < self.prompt_dropout).view(-1, 1, 1, 1).float()
                     previous = drop * NO_MASK + (1 - drop) * previous
                 bank = [prompt_mem] + recent
