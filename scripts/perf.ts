@@ -110,8 +110,8 @@ async function perceptionCost() {
   const task = loadTask('cubes');
   const env = await GraspEnv.create(task);
   const encoder = await FeatureEncoder.load('assets/models/encoder.json');
-  const learned = await loadPerception({ kind: 'learned' }, task.spec, learnedTrackerManifest());
-  const oracle = await loadPerception({ kind: 'oracle' }, task.spec, learnedTrackerManifest());
+  const learned = await loadPerception({ kind: 'learned' }, task.spec, trackerManifest);
+  const oracle = await loadPerception({ kind: 'oracle' }, task.spec, trackerManifest);
   const episodes: { frames: Frame[]; hands: OrientedBox[][]; target: number }[] = [];
   const handOf = ({ proprio }: Observation) => handBoxesAt(proprio.palm, proprio.opening, task.spec.gripper.maxOpening);
   for (let index = 0; index < 10; index++) {
@@ -340,6 +340,9 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   },
 };
 const onlyAt = process.argv.indexOf('--only');
+// A candidate tracker's cost before it ships: `--tracker DIR/tracker.json` stands in for the learned one in perception128px.
+const trackerAt = process.argv.indexOf('--tracker');
+const trackerManifest = trackerAt >= 0 ? (process.argv[trackerAt + 1] ?? '') : learnedTrackerManifest();
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : Object.keys(SECTIONS);
 const unknown = only.find((name) => !(name in SECTIONS));
 if (unknown) {

@@ -119,9 +119,21 @@ def parse_args(argv=None):
     parser.add_argument('--target-share', type=float, default=0.4, help="share of clips that follow the episode's target (the object the expert lifts)")
     parser.add_argument('--wide', action='store_true', help='the wider image encoder and mask decoder (docs/perception.md; not the shipped tracker)')
     parser.add_argument('--prompt-dropout', type=float, default=0.0, help="share of later frames trained without the mask prompt, from the memory alone")
+    parser.add_argument('--from-start', type=float, default=0.0, help="share of clips that start at the episode's first frame, at the control rate, as evaluation prompts")
+    parser.add_argument('--frozen-norm', action='store_true', help='batch norm in inference mode while training (its running statistics, as exported), for fine-tuning from --init')
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
     return parser.parse_args(argv)
+
+
+def freeze_norm(model):
+    """Batch norm normalises by its running statistics, as the exported model does. In training mode
+    it normalises each time step by that step's batch, which carries what the frames of the step
+    share (the hand over the objects late in a grasp): the trained model then leans on it and fails
+    in inference, where the running mean stands in."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.eval()
 
 
 def train(args, store, train_eps):
@@ -129,6 +141,8 @@ def train(args, store, train_eps):
     model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=args.wide, prompt_dropout=args.prompt_dropout)
     if args.init:
         model.load_state_dict(torch.load(args.init))
+    if args.frozen_norm:
+        freeze_norm(model)
     os.makedirs(args.out, exist_ok=True)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     rng = np.random.default_rng(args.seed)
@@ -140,7 +154,7 @@ def train(args, store, train_eps):
         lr = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
         for group in opt.param_groups:
             group['lr'] = lr
-        frames, boxes, masks, fg, _ = batch(store, train_eps, rng, args.batch, args.length, target_share=args.target_share)
+        frames, boxes, masks, fg, _ = batch(store, train_eps, rng, args.batch, args.length, target_share=args.target_share, from_start=args.from_start)
         # Teacher forcing fades over the first half of training: the memory and the mask prompt then mostly learn from their own masks.
         teacher_share = args.teacher * max(0.25, 1 - 2 * step / args.steps)
         loss, parts = losses(model, frames, boxes, masks, fg, teacher_share, generator)
@@ -175,7 +189,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
         'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed,
                      'teacherForcing': f'{args.teacher} of frames at the start, fading to a quarter of that at mid-training',
-                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': args.wide, 'promptDropout': args.prompt_dropout, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
+                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': args.wide, 'promptDropout': args.prompt_dropout, 'fromStart': args.from_start, 'frozenNorm': args.frozen_norm, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'thresholds': {'mask': mask_threshold, 'foreground': fg_threshold, 'chosenOn': 'other held-out clips than the validation'},
         'validation': validation,

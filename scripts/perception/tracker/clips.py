@@ -70,18 +70,26 @@ def prompt_box(rng, mask):
     return np.clip(box, 0, size).astype(np.float32)
 
 
-def sample_clip(store, episodes, rng, length, blackout=True, target_share=0.4):
+def sample_clip(store, episodes, rng, length, blackout=True, target_share=0.4, from_start=0.0):
     """One clip: (frames [T, 3, H, W], box [4], masks [T, H, W], foreground [T, H, W], black [T]), or
-    None when the drawn start shows no object big enough to prompt."""
+    None when the drawn start shows no object big enough to prompt. A `from_start` share of clips
+    begins at the episode's first frame at the control rate, as evaluation prompts the tracker."""
     ep = episodes[rng.integers(len(episodes))]
     n = ep['frames']
+    if from_start > 0 and rng.random() < from_start and length <= n:
+        return clip_at(store, ep, rng, ep['offset'] + np.arange(length), blackout, target_share)
     stride = int(rng.choice([1, 1, 2, 3]))
     while stride > 1 and (length - 1) * stride >= n:
         stride -= 1
     if (length - 1) * stride >= n:
         return None
     start = ep['offset'] + rng.integers(0, n - (length - 1) * stride)
-    rows = start + stride * np.arange(length)
+    return clip_at(store, ep, rng, start + stride * np.arange(length), blackout, target_share)
+
+
+def clip_at(store, ep, rng, rows, blackout, target_share):
+    """The clip of the given frame rows, or None when its first frame shows no object big enough to prompt."""
+    length = len(rows)
     ids = np.asarray(store.ids[rows])
     first = ids[0]
     objects = [i for i in range(ep['objects']) if (first == OBJECT_BASE + i).sum() >= MIN_PROMPT_PIXELS]
@@ -97,10 +105,10 @@ def sample_clip(store, episodes, rng, length, blackout=True, target_share=0.4):
     return normalise(rgb), prompt_box(rng, masks[0]), masks, foreground, black
 
 
-def batch(store, episodes, rng, size, length, blackout=True, target_share=0.4):
+def batch(store, episodes, rng, size, length, blackout=True, target_share=0.4, from_start=0.0):
     out = []
     while len(out) < size:
-        clip = sample_clip(store, episodes, rng, length, blackout, target_share)
+        clip = sample_clip(store, episodes, rng, length, blackout, target_share, from_start)
         if clip is not None:
             out.append(clip)
     frames, boxes, masks, fg, black = (np.stack(x) for x in zip(*out))
