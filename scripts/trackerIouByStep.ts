@@ -1,13 +1,17 @@
 /**
  * Where a tracker loses IoU within an episode: a maintainer's diagnostic for training trackers.
- * The scripted expert drives (its approach, descent under the hand and lift are the same for every
+ * The scripted expert drives by default (its approach, descent under the hand and lift are the same for every
  * tracker), a tracker follows its target from the detector's prompt as `TrackingProbe` does, and
  * the mask's IoU with the target's true pixels (`maskIou`) is averaged per band of control steps,
  * raw and with the robot's own hand taken out (`withoutOwnHand`, as the heads see it). Speed and
  * success are measured elsewhere; this reads the ground truth and is never a policy.
  *
- *     node dist/scripts/trackerIouByStep.js TASK OBJECTS EPISODES TRACKER [FIRST_KEY]
+ *     node dist/scripts/trackerIouByStep.js TASK OBJECTS EPISODES TRACKER [FIRST_KEY] [DRIVER]
  *     node dist/scripts/trackerIouByStep.js cubes 3-6 40 learned
+ *
+ * DRIVER (default `expert`) names another policy to drive, itself running on TRACKER: a tracker
+ * must also hold the object along a learned head's path, which hovers and turns where the expert
+ * does not.
  */
 import { detectPrompt, learnedTrackerManifest, maskIou, policyFor, runEpisode } from '../src/bench/index.js';
 import { parseObjectCount, policyRng } from '../src/core/index.js';
@@ -25,19 +29,20 @@ interface Score {
 }
 
 async function main(): Promise<void> {
-  const [taskName = 'cubes', objects = '3-6', episodes = '40', trackerRef = 'learned', firstKey = '0'] = process.argv.slice(2);
+  const [taskName = 'cubes', objects = '3-6', episodes = '40', trackerRef = 'learned', firstKey = '0', driverRef = 'expert'] = process.argv.slice(2);
   const count = parseObjectCount(objects);
   if (!count) throw new Error(`OBJECTS: expected K or A-B, got "${objects}"`);
   const task = loadTask(taskName);
   const env = await GraspEnv.create(task);
-  const perception = await loadPerception(parseTrackerChoice(trackerRef), task.spec, learnedTrackerManifest());
-  const expert = await policyFor('expert', task);
+  const choice = parseTrackerChoice(trackerRef);
+  const perception = await loadPerception(choice, task.spec, learnedTrackerManifest());
+  const driver = await policyFor(driverRef, task, choice);
   const scores: Score[] = [];
   for (let index = Number(firstKey); index < Number(firstKey) + Number(episodes); index++) {
     const key = { task: task.spec.id, objects: count, occlusion: 0, index };
     let tracker: PromptableTracker | null = null;
     let targetId = 0;
-    await runEpisode(env, expert, key, {
+    await runEpisode(env, driver, key, {
       async onReset(observation, info, k) {
         targetId = objectSegmentId(info.target);
         const prompt = detectPrompt(env, k, info);
@@ -57,7 +62,7 @@ async function main(): Promise<void> {
       },
     });
   }
-  printTable(scores, `${taskName} ${objects}, ${episodes} keys from ${firstKey}, tracker ${trackerRef}`);
+  printTable(scores, `${taskName} ${objects}, ${episodes} keys from ${firstKey}, tracker ${trackerRef}, driven by ${driverRef}`);
 }
 
 function printTable(scores: Score[], title: string): void {

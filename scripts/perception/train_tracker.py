@@ -121,6 +121,7 @@ def parse_args(argv=None):
     parser.add_argument('--prompt-dropout', type=float, default=0.0, help="share of later frames trained without the mask prompt, from the memory alone")
     parser.add_argument('--from-start', type=float, default=0.0, help="share of clips that start at the episode's first frame, at the control rate, as evaluation prompts")
     parser.add_argument('--frozen-norm', action='store_true', help='batch norm in inference mode while training (its running statistics, as exported), for fine-tuning from --init')
+    parser.add_argument('--finetune-steps', type=int, default=0, help='steps of the second stage (FINETUNE: whole grasps from the prompt frame, batch norm frozen); 0: none')
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
     return parser.parse_args(argv)
@@ -136,27 +137,38 @@ def freeze_norm(model):
             m.eval()
 
 
-def train(args, store, train_eps):
-    """The training loop; returns the model and the loss history."""
-    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=args.wide, prompt_dropout=args.prompt_dropout)
-    if args.init:
-        model.load_state_dict(torch.load(args.init))
-    if args.frozen_norm:
+# The second stage of the recipe (`--finetune-steps`): whole grasps from the prompt frame, as
+# evaluation runs the tracker, with batch norm frozen (docs/perception.md, *Batch norm, frozen*).
+FINETUNE = {'batch': 4, 'length': 28, 'lr': 1e-3, 'teacher': 0.2, 'from_start': 0.7, 'frozen_norm': True}
+
+
+def stages(args):
+    """The training stages: the one the flags describe, then the frozen-norm fine-tune if asked."""
+    first = {'name': 'main', 'steps': args.steps, 'batch': args.batch, 'length': args.length, 'lr': args.lr, 'teacher': args.teacher,
+             'from_start': args.from_start, 'frozen_norm': args.frozen_norm}
+    out = [first] if args.steps > 0 else []
+    if args.finetune_steps > 0:
+        out.append({'name': 'finetune', 'steps': args.finetune_steps, **FINETUNE})
+    return out
+
+
+def run_stage(model, stage, args, store, train_eps, history, started):
+    """One stage: Adam from fresh state, its own cosine schedule, and the data streams seeded anew, so
+    that a stage run in the same process gives what it gives when started from the saved weights."""
+    if stage['frozen_norm']:
         freeze_norm(model)
-    os.makedirs(args.out, exist_ok=True)
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    opt = torch.optim.Adam(model.parameters(), lr=stage['lr'])
     rng = np.random.default_rng(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
-    started = time.time()
-    history = []
+    steps = stage['steps']
     running = None
-    for step in range(args.steps):
-        lr = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+    for step in range(steps):
+        lr = stage['lr'] * 0.5 * (1 + math.cos(math.pi * step / steps))
         for group in opt.param_groups:
             group['lr'] = lr
-        frames, boxes, masks, fg, _ = batch(store, train_eps, rng, args.batch, args.length, target_share=args.target_share, from_start=args.from_start)
-        # Teacher forcing fades over the first half of training: the memory and the mask prompt then mostly learn from their own masks.
-        teacher_share = args.teacher * max(0.25, 1 - 2 * step / args.steps)
+        frames, boxes, masks, fg, _ = batch(store, train_eps, rng, stage['batch'], stage['length'], target_share=args.target_share, from_start=stage['from_start'])
+        # Teacher forcing fades over the first half of the stage: the memory and the mask prompt then mostly learn from their own masks.
+        teacher_share = stage['teacher'] * max(0.25, 1 - 2 * step / steps)
         loss, parts = losses(model, frames, boxes, masks, fg, teacher_share, generator)
         opt.zero_grad()
         loss.backward()
@@ -164,10 +176,23 @@ def train(args, store, train_eps):
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
         if (step + 1) % 25 == 0 or step == 0:
             elapsed = time.time() - started
-            history.append({'step': step + 1, 'loss': round(running, 5), **{k: round(v, 5) for k, v in parts.items()}, 'seconds': round(elapsed, 1)})
-            print(f'step {step + 1}/{args.steps} loss {running:.4f} (bce {parts["bce"]:.4f} dice {parts["dice"]:.4f}, prompt frame {parts["dicePrompt"]:.4f}, fg {parts["fg"]:.4f}) {elapsed:.0f} s', flush=True)
+            history.append({'stage': stage['name'], 'step': step + 1, 'loss': round(running, 5), **{k: round(v, 5) for k, v in parts.items()}, 'seconds': round(elapsed, 1)})
+            print(f'{stage["name"]} step {step + 1}/{steps} loss {running:.4f} (bce {parts["bce"]:.4f} dice {parts["dice"]:.4f}, prompt frame {parts["dicePrompt"]:.4f}, fg {parts["fg"]:.4f}) {elapsed:.0f} s', flush=True)
         if (step + 1) % 100 == 0:
             torch.save(model.state_dict(), os.path.join(args.out, 'checkpoint.pt'))
+
+
+def train(args, store, train_eps):
+    """The training stages; returns the model and the loss history."""
+    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=args.wide, prompt_dropout=args.prompt_dropout)
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
+    os.makedirs(args.out, exist_ok=True)
+    started = time.time()
+    history = []
+    for stage in stages(args):
+        run_stage(model, stage, args, store, train_eps, history, started)
+        torch.save(model.state_dict(), os.path.join(args.out, f'{stage["name"]}.pt'))
     if os.path.exists(os.path.join(args.out, 'checkpoint.pt')):
         os.remove(os.path.join(args.out, 'checkpoint.pt'))
     torch.save(model.state_dict(), os.path.join(args.out, 'final.pt'))
@@ -187,9 +212,9 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'model': 'learned tracker: image encoder, memory attention, mask decoder, memory encoder (scripts/perception/tracker)',
         'parameters': sum(p.numel() for p in model.parameters()),
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
-        'training': {'steps': args.steps, 'batch': args.batch, 'clipLength': args.length, 'lr': args.lr, 'schedule': 'cosine to 0', 'seed': args.seed,
-                     'teacherForcing': f'{args.teacher} of frames at the start, fading to a quarter of that at mid-training',
-                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': args.wide, 'promptDropout': args.prompt_dropout, 'fromStart': args.from_start, 'frozenNorm': args.frozen_norm, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
+        'training': {'stages': [{k: v for k, v in stage.items()} for stage in stages(args)], 'schedule': 'cosine to 0 in each stage, Adam from fresh state', 'seed': args.seed,
+                     'teacherForcing': 'the stage\'s teacher share of frames at its start, fading to a quarter of that at its middle',
+                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': args.wide, 'promptDropout': args.prompt_dropout, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'thresholds': {'mask': mask_threshold, 'foreground': fg_threshold, 'chosenOn': 'other held-out clips than the validation'},
         'validation': validation,
