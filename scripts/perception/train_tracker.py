@@ -212,7 +212,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'model': 'learned tracker: image encoder, memory attention, mask decoder, memory encoder (scripts/perception/tracker)',
         'parameters': sum(p.numel() for p in model.parameters()),
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
-        'training': {'stages': [{k: v for k, v in stage.items()} for stage in stages(args)], 'schedule': 'cosine to 0 in each stage, Adam from fresh state', 'seed': args.seed,
+        'training': {'stages': stages(args), 'schedule': 'cosine to 0 in each stage, Adam from fresh state', 'seed': args.seed,
                      'teacherForcing': 'the stage\'s teacher share of frames at its start, fading to a quarter of that at its middle',
                      'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': args.wide, 'promptDropout': args.prompt_dropout, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
