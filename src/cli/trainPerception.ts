@@ -75,15 +75,34 @@ function framesCollected(work: string, episodes: number): boolean {
   return existsSync(path) && (JSON.parse(readFileSync(path, 'utf8')) as { episodes: unknown[] }).episodes.length === episodes;
 }
 
-/** Runs the training script; its `step k/n ...` lines drive a progress bar, the rest pass through. */
+/** Runs the training script; its `[stage] step k/n ...` lines drive a progress bar, the rest pass through. */
 function trainInPython(python: string, args: string[], steps: number): Promise<number> {
   const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: projectPackage().root });
   const progress = new Progress('train tracker', steps, 'steps');
+  const count = stepCounter();
   let shown = 0;
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const step = /^step (\d+)\/\d+ (.*)$/.exec(line);
+    const step = count(line);
     if (!step) return void console.log(line);
-    for (; shown < Number(step[1]); shown++) progress.step(step[2]);
+    for (; shown < step.done; shown++) progress.step(step.status);
   });
   return new Promise((resolve) => child.on('close', (code) => (progress.stop(), resolve(code ?? 1))));
+}
+
+/**
+ * Steps done over all stages, from the script's lines (`step k/n ...`, or `main step k/n ...` and
+ * `finetune step k/n ...` when it trains in stages, each counting from 1); null for other lines.
+ */
+export function stepCounter(): (line: string) => { done: number; status: string } | null {
+  let before = 0;
+  let stage = '';
+  let stageSteps = 0;
+  return (line) => {
+    const match = /^(?:(\w+) )?step (\d+)\/(\d+) (.*)$/.exec(line);
+    if (!match) return null;
+    const name = match[1] ?? '';
+    if (name !== stage) [before, stage] = [before + stageSteps, name];
+    stageSteps = Number(match[3]);
+    return { done: before + Number(match[2]), status: match[4] };
+  };
 }

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sam2grasp, sam2graspWith, tempDir } from './helpers.js';
+import { stepCounter } from '../../src/cli/trainPerception.js';
 
 describe('sam2grasp train: bad flags get one line, exit code 2 and no output', () => {
   const dir = tempDir();
@@ -52,5 +53,17 @@ describe('sam2grasp train-perception without PyTorch', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^sam2grasp: train-perception: (torch|onnx|numpy|torch or onnx) is missing: apt-get install python3-torch python3-onnx$/m);
     expect(existsSync(work) || existsSync(join(dir, 'tracker'))).toBe(false);
+  });
+});
+
+describe('train-perception progress', () => {
+  it('counts steps over the stages of the training script', () => {
+    const count = stepCounter();
+    expect(count('step 1/800 loss 2.0 (bce 0.6) 2 s')).toEqual({ done: 1, status: 'loss 2.0 (bce 0.6) 2 s' });
+    expect(count('thresholds: mask 0.5')).toBeNull();
+    const staged = stepCounter();
+    expect(staged('main step 800/800 loss 0.2 1000 s')?.done).toBe(800);
+    expect(staged('finetune step 25/300 loss 0.3 1040 s')?.done).toBe(825);
+    expect(staged('finetune step 300/300 loss 0.3 1400 s')?.done).toBe(1100);
   });
 });
