@@ -1,7 +1,8 @@
 /**
  * Where a tracker loses IoU within an episode: a maintainer's diagnostic for training trackers.
- * The scripted expert drives by default (its approach, descent under the hand and lift are the same for every
- * tracker), a tracker follows its target from the detector's prompt as `TrackingProbe` does, and
+ * The scripted expert drives by default (its approach, descent under the hand and lift are the
+ * same for every tracker), a tracker follows its target from the detector's prompt as
+ * `TrackingProbe` does, and
  * the mask's IoU with the target's true pixels (`maskIou`) is averaged per band of control steps,
  * raw and with the robot's own hand taken out (`withoutOwnHand`, as the heads see it). Speed and
  * success are measured elsewhere; this reads the ground truth and is never a policy.
