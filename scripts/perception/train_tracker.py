@@ -116,12 +116,12 @@ def parse_args(argv=None):
     parser.add_argument('--memory-frames', type=int, default=4)
     parser.add_argument('--held-out', type=float, default=0.05)
     parser.add_argument('--teacher', type=float, default=0.8, help='share of frames whose memory gets the true mask at the start of training')
-    parser.add_argument('--target-share', type=float, default=0.4, help="share of clips that follow the episode's target (the object the expert lifts)")
-    parser.add_argument('--wide', action='store_true', help='the wider image encoder and mask decoder (docs/perception.md; not the shipped tracker)')
+    parser.add_argument('--target-share', type=float, default=0.8, help="share of clips that follow the episode's target (the object the expert lifts)")
+    parser.add_argument('--narrow', action='store_true', help='the narrower image encoder and mask decoder of the first shipped tracker (docs/perception.md)')
     parser.add_argument('--prompt-dropout', type=float, default=0.0, help="share of later frames trained without the mask prompt, from the memory alone")
     parser.add_argument('--from-start', type=float, default=0.0, help="share of clips that start at the episode's first frame, at the control rate, as evaluation prompts")
     parser.add_argument('--frozen-norm', action='store_true', help='batch norm in inference mode while training (its running statistics, as exported), for fine-tuning from --init')
-    parser.add_argument('--finetune-steps', type=int, default=0, help='steps of the second stage (FINETUNE: whole grasps from the prompt frame, batch norm frozen); 0: none')
+    parser.add_argument('--finetune-steps', type=int, default=300, help='steps of the second stage (FINETUNE: whole grasps from the prompt frame, batch norm frozen); 0: none')
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
     return parser.parse_args(argv)
@@ -184,7 +184,7 @@ def run_stage(model, stage, args, store, train_eps, history, started):
 
 def train(args, store, train_eps):
     """The training stages; returns the model and the loss history."""
-    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=args.wide, prompt_dropout=args.prompt_dropout)
+    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=not args.narrow, prompt_dropout=args.prompt_dropout)
     if args.init:
         model.load_state_dict(torch.load(args.init))
     os.makedirs(args.out, exist_ok=True)
@@ -214,7 +214,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
         'training': {'stages': stages(args), 'schedule': 'cosine to 0 in each stage, Adam from fresh state', 'seed': args.seed,
                      'teacherForcing': 'the stage\'s teacher share of frames at its start, fading to a quarter of that at its middle',
-                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': args.wide, 'promptDropout': args.prompt_dropout, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
+                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': not args.narrow, 'promptDropout': args.prompt_dropout, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'thresholds': {'mask': mask_threshold, 'foreground': fg_threshold, 'chosenOn': 'other held-out clips than the validation'},
         'validation': validation,

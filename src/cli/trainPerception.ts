@@ -10,16 +10,18 @@ import { intFlag, parseFlags } from './flags.js';
 
 export const summary = 'train the learned tracker on the harness\'s own renders (PyTorch), export it to ONNX (npm run train:perception)';
 
-export const usage = `usage: sam2grasp train-perception [--episodes N] [--steps N] [--seed N] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train-perception [--episodes N] [--steps N] [--finetune-steps N] [--seed N] [--work DIR] [--out DIR]
 
 A maintainer's command: the harness never needs Python to install, run or test. Collects expert
 episodes of cubes, pile and packed scenes (half of them with an object pushed) as scene-camera
 frames with their segment ids (the training labels), then runs scripts/perception/train_tracker.py
 with Debian's python3 (apt-get install python3-torch python3-onnx), which trains the four modules
-on short clips with blacked-out frames and exports them to ONNX with tracker.json and
-training-tracker.json. Scenes use episode indices from 2,000,000 on: never an evaluation key.
+on short clips with blacked-out frames, fine-tunes them on whole grasps with batch norm frozen, and
+exports them to ONNX with tracker.json and training-tracker.json. Scenes use episode indices from
+2,000,000 on: never an evaluation key.
 
   --episodes  episodes to collect (default: 800)      --steps  training steps (default: 800)
+  --finetune-steps  steps of the frozen-norm fine-tune on whole grasps (default: 300; 0: none)
   --seed      training seed (default: 1)
   --work      frames folder (default: results/tracker-data)
   --out       where the tracker goes (default: assets/models/tracker)
@@ -40,10 +42,11 @@ function checkPython(python: string): void {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { episodes: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseFlags(argv, { episodes: { type: 'string' }, steps: { type: 'string' }, 'finetune-steps': { type: 'string' }, seed: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return (console.log(usage), 0);
   const episodes = intFlag(values.episodes, '--episodes', 800, 1, 100_000);
   const steps = intFlag(values.steps, '--steps', 800, 1, 1_000_000);
+  const finetuneSteps = intFlag(values['finetune-steps'], '--finetune-steps', 300, 0, 1_000_000);
   const seed = intFlag(values.seed, '--seed', 1, 0, 2 ** 31 - 1);
   const work = values.work ?? 'results/tracker-data';
   const out = values.out ?? join(modelsDir(), 'tracker');
@@ -63,7 +66,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const collectSeconds = (Date.now() - started) / 1000;
   const script = join(projectPackage().root, 'scripts', 'perception', 'train_tracker.py');
-  const code = await trainInPython(python, [script, '--data', work, '--out', out, '--steps', String(steps), '--seed', String(seed), '--collect-seconds', collectSeconds.toFixed(1)], steps);
+  const args = [script, '--data', work, '--out', out, '--steps', String(steps), '--finetune-steps', String(finetuneSteps), '--seed', String(seed),
+    '--collect-seconds', collectSeconds.toFixed(1)];
+  const code = await trainInPython(python, args, steps + finetuneSteps);
   if (code !== 0) return code;
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s (collection ${collectSeconds.toFixed(0)} s); tracker in ${out}`);
   return 0;
@@ -84,7 +89,8 @@ function trainInPython(python: string, args: string[], steps: number): Promise<n
   createInterface({ input: child.stdout }).on('line', (line) => {
     const step = count(line);
     if (!step) return void console.log(line);
-    for (; shown < step.done; shown++) progress.step(step.status);
+    if (step.done > shown) progress.advance(step.done - shown, step.status);
+    shown = Math.max(shown, step.done);
   });
   return new Promise((resolve) => child.on('close', (code) => (progress.stop(), resolve(code ?? 1))));
 }

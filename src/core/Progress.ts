@@ -36,7 +36,12 @@ export class Progress {
 
   /** One unit done, with the status to show beside the count. */
   step(status: string): void {
-    this.done++;
+    this.advance(1, status);
+  }
+
+  /** Several units done at once, as reported by a job that logs every so many units. */
+  advance(units: number, status: string): void {
+    this.done += units;
     if (this.bar) {
       this.bar.update(this.done, { status });
       return;
@@ -87,7 +92,8 @@ export function collectionProgress(label: string, alreadyStored: number, demos: 
   let last = alreadyStored;
   return {
     onDemo(stored, tried) {
-      for (; last < stored; last++) progress.step(`${tried} episodes tried`);
+      if (stored > last) progress.advance(stored - last, `${tried} episodes tried`);
+      last = Math.max(last, stored);
     },
     stop: () => progress.stop(),
   };

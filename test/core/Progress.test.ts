@@ -28,4 +28,13 @@ describe('Progress off a terminal', () => {
     for (const loss of [0.5, 0.4, 0.3]) progress.step(`loss ${loss}`);
     expect(log.lines()).toEqual(['act: 1/3 batches, loss 0.5', 'act: 2/3 batches, loss 0.4', 'act: 3/3 batches, loss 0.3']);
   });
+
+  it('advances by a job\'s reported count, with that report\'s status', () => {
+    const log = logStream();
+    const progress = new Progress('train tracker', 100, 'steps', log.stream);
+    progress.advance(1, 'loss 2.0');
+    progress.advance(24, 'loss 1.5');
+    progress.advance(75, 'loss 0.2');
+    expect(log.lines()).toEqual(['train tracker: 25/100 steps, loss 1.5', 'train tracker: 100/100 steps, loss 0.2']);
+  });
 });
