@@ -4,8 +4,10 @@
  * same for every tracker), a tracker follows its target from the detector's prompt as
  * `TrackingProbe` does, and
  * the mask's IoU with the target's true pixels (`maskIou`) is averaged per band of control steps,
- * raw and with the robot's own hand taken out (`withoutOwnHand`, as the heads see it). Speed and
- * success are measured elsewhere; this reads the ground truth and is never a policy.
+ * raw and with the robot's own hand taken out (`withoutOwnHand`, as the heads see it), with what
+ * the IoU loses: the share of the target's pixels the mask misses, and the shares of the mask that
+ * lie on other objects and elsewhere (hand, bin, floor). Speed and success are measured elsewhere;
+ * this reads the ground truth and is never a policy.
  *
  *     node dist/scripts/trackerIouByStep.js TASK OBJECTS EPISODES TRACKER [FIRST_KEY] [DRIVER]
  *     node dist/scripts/trackerIouByStep.js cubes 3-6 40 learned
@@ -18,15 +20,37 @@ import { detectPrompt, learnedTrackerManifest, maskIou, policyFor, runEpisode } 
 import { parseObjectCount, policyRng } from '../src/core/index.js';
 import { GraspEnv, handBoxesAt, loadTask } from '../src/env/index.js';
 import { loadPerception, parseTrackerChoice, withoutOwnHand, type PromptableTracker } from '../src/perception/index.js';
-import { objectSegmentId } from '../src/render/index.js';
+import { objectSegmentId, SEGMENT_IDS, type Frame } from '../src/render/index.js';
 
 /** Control steps per band of the table. */
 const BAND = 5;
 
-interface Score {
+interface Score extends Breakdown {
   t: number;
   iou: number;
   iouHandOff: number;
+}
+
+/** Where a mask's pixels lie against the true ones: what an IoU below 1 is made of. */
+interface Breakdown {
+  missed: number;
+  onOthers: number;
+  elsewhere: number;
+}
+
+function breakdown(mask: Uint8Array, truth: Frame, id: number): Breakdown {
+  let target = 0, covered = 0, onOthers = 0, elsewhere = 0, inMask = 0;
+  for (let i = 0; i < mask.length; i++) {
+    const seg = truth.ids[i];
+    if (seg === id) target++;
+    if (!mask[i]) continue;
+    inMask++;
+    if (seg === id) covered++;
+    else if (seg >= SEGMENT_IDS.objectBase && seg !== SEGMENT_IDS.distractor) onOthers++;
+    else elsewhere++;
+  }
+  const share = (n: number, of: number) => (of ? n / of : 0);
+  return { missed: 1 - share(covered, target), onOthers: share(onOthers, inMask), elsewhere: share(elsewhere, inMask) };
 }
 
 async function main(): Promise<void> {
@@ -59,7 +83,8 @@ async function main(): Promise<void> {
         const iou = maskIou(mask, truth, targetId);
         if (iou === null) return;
         const hand = handBoxesAt(observation.proprio.palm, observation.proprio.opening, task.spec.gripper.maxOpening);
-        scores.push({ t: observation.t, iou, iouHandOff: maskIou(withoutOwnHand(mask, frame, observation.cameras.scene, hand), truth, targetId)! });
+        const iouHandOff = maskIou(withoutOwnHand(mask, frame, observation.cameras.scene, hand), truth, targetId)!;
+        scores.push({ t: observation.t, iou, iouHandOff, ...breakdown(mask, truth, targetId) });
       },
     });
   }
@@ -67,15 +92,21 @@ async function main(): Promise<void> {
 }
 
 function printTable(scores: Score[], title: string): void {
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3);
+  const row = (label: string, band: Score[]) =>
+    console.log(`${label.padEnd(10)}${String(band.length).padEnd(8)}${[
+      mean(band.map((s) => s.iou)), mean(band.map((s) => s.iouHandOff)), mean(band.map((s) => s.missed)),
+      mean(band.map((s) => s.onOthers)), mean(band.map((s) => s.elsewhere)),
+    ].map((x) => x.padEnd(9)).join('')}`);
   console.log(title);
-  console.log('steps     frames  IoU    IoU without the hand');
+  console.log('steps     frames  IoU      no hand  missed   others   elsewhere');
+  console.log('(IoU without the hand in the mask; the share of target pixels missed; shares of the mask on other objects and elsewhere)');
   const last = Math.max(...scores.map((s) => s.t));
   for (let from = 0; from <= last; from += BAND) {
     const band = scores.filter((s) => s.t >= from && s.t < from + BAND);
-    if (band.length) console.log(`${`${from}-${from + BAND - 1}`.padEnd(10)}${String(band.length).padEnd(8)}${mean(band.map((s) => s.iou)).toFixed(3)}  ${mean(band.map((s) => s.iouHandOff)).toFixed(3)}`);
+    if (band.length) row(`${from}-${from + BAND - 1}`, band);
   }
-  console.log(`${'all'.padEnd(10)}${String(scores.length).padEnd(8)}${mean(scores.map((s) => s.iou)).toFixed(3)}  ${mean(scores.map((s) => s.iouHandOff)).toFixed(3)}`);
+  row('all', scores);
 }
 
 await main();
