@@ -20,7 +20,7 @@ import { detectPrompt, learnedTrackerManifest, maskIou, policyFor, runEpisode } 
 import { parseObjectCount, policyRng } from '../src/core/index.js';
 import { GraspEnv, handBoxesAt, loadTask } from '../src/env/index.js';
 import { loadPerception, parseTrackerChoice, withoutOwnHand, type PromptableTracker } from '../src/perception/index.js';
-import { objectSegmentId, SEGMENT_IDS, type Frame } from '../src/render/index.js';
+import { isSceneObjectId, objectSegmentId, type Frame } from '../src/render/index.js';
 
 /** Control steps per band of the table. */
 const BAND = 5;
@@ -46,7 +46,7 @@ function breakdown(mask: Uint8Array, truth: Frame, id: number): Breakdown {
     if (!mask[i]) continue;
     inMask++;
     if (seg === id) covered++;
-    else if (seg >= SEGMENT_IDS.objectBase && seg !== SEGMENT_IDS.distractor) onOthers++;
+    else if (isSceneObjectId(seg)) onOthers++;
     else elsewhere++;
   }
   const share = (n: number, of: number) => (of ? n / of : 0);

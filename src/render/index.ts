@@ -1,7 +1,7 @@
 export { type Frame, type SensorFrame, type Intrinsics, type CameraModel, createFrame, createSensorFrame, cloneFrame, cloneSensorFrame, sensorView, pixelToWorld } from './Frame.js';
 export { type FrameRenderer, type RenderInfo } from './FrameRenderer.js';
 export { SoftwareRenderer, DEFAULT_LIGHTING, intrinsicsOf, segmentIdOf, type Lighting } from './SoftwareRenderer.js';
-export { SEGMENT_IDS, objectSegmentId } from './segmentIds.js';
+export { SEGMENT_IDS, isSceneObjectId, objectSegmentId } from './segmentIds.js';
 export { SceneMirror, geometryFor, makeSceneCamera } from './SceneMirror.js';
 export { cameraModelOf } from './cameraModel.js';
 export { countSegments } from './countSegments.js';

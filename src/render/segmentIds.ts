@@ -17,3 +17,8 @@ export const SEGMENT_IDS = {
 export function objectSegmentId(index: number): number {
   return SEGMENT_IDS.objectBase + index;
 }
+
+/** Whether a segment id is one of the episode's objects (not a fixed part of the scene, nor the distractor card). */
+export function isSceneObjectId(id: number): boolean {
+  return id >= SEGMENT_IDS.objectBase && id !== SEGMENT_IDS.distractor;
+}

@@ -1,7 +1,7 @@
 import { policyRng, type EpisodeKey } from '../../core/index.js';
 import type { Env, Observation, ResetInfo } from '../../env/index.js';
 import { boxIou, boxWhere, isBlackedOut, type Box, type Perception, type PromptableTracker, type TrackResult } from '../../perception/index.js';
-import { objectSegmentId, SEGMENT_IDS, type Frame } from '../../render/index.js';
+import { isSceneObjectId, objectSegmentId, type Frame } from '../../render/index.js';
 import { detectPrompt } from './detectPrompt.js';
 import type { EpisodeHooks } from './EpisodeHooks.js';
 
@@ -98,7 +98,7 @@ function liesOnTarget(mask: Uint8Array, truth: Frame, id: number): boolean | nul
     if (!mask[i]) continue;
     const seg = truth.ids[i];
     if (seg === id) target++;
-    else if (seg >= SEGMENT_IDS.objectBase && seg !== SEGMENT_IDS.distractor) other++;
+    else if (isSceneObjectId(seg)) other++;
   }
   return target + other === 0 ? null : target >= other;
 }
