@@ -38,8 +38,7 @@ def upsampled(logits, size):
 def losses(model, frames, boxes, masks, fg, teacher_share=0.0, generator=None):
     teacher = None
     if teacher_share > 0:
-        half = F.avg_pool2d(masks.flatten(0, 1).unsqueeze(1), 2).view(masks.shape[0], masks.shape[1], 1, masks.shape[2] // 2, masks.shape[3] // 2)
-        teacher = (half, torch.rand(masks.shape[:2], generator=generator) < teacher_share)
+        teacher = (masks, torch.rand(masks.shape[:2], generator=generator) < teacher_share)
     pred, fg_pred = model(frames, boxes, teacher)
     size = masks.shape[-1]
     pred, fg_pred = upsampled(pred, size), upsampled(fg_pred, size)
@@ -122,6 +121,7 @@ def parse_args(argv=None):
     parser.add_argument('--from-start', type=float, default=0.0, help="share of clips that start at the episode's first frame, at the control rate, as evaluation prompts")
     parser.add_argument('--frozen-norm', action='store_true', help='batch norm in inference mode while training (its running statistics, as exported), for fine-tuning from --init')
     parser.add_argument('--finetune-steps', type=int, default=300, help='steps of the second stage (FINETUNE: whole grasps from the prompt frame, batch norm frozen); 0: none')
+    parser.add_argument('--full-res-steps', type=int, default=0, help='steps of a third stage (FULL_RES): the tracker grown to masks at the frame\'s resolution, then trained as in FINETUNE; 0: none')
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
     return parser.parse_args(argv)
@@ -142,14 +142,33 @@ def freeze_norm(model):
 FINETUNE = {'batch': 4, 'length': 28, 'lr': 1e-3, 'teacher': 0.2, 'from_start': 0.7, 'frozen_norm': True}
 
 
+# The third stage (`--full-res-steps`): the tracker grown to full-resolution masks (the mask
+# decoder's `refine`, which starts at zero), trained as the second.
+FULL_RES = {**FINETUNE, 'grow': True}
+
+
 def stages(args):
-    """The training stages: the one the flags describe, then the frozen-norm fine-tune if asked."""
+    """The training stages: the one the flags describe, then the frozen-norm fine-tune and the
+    full-resolution stage if asked."""
     first = {'name': 'main', 'steps': args.steps, 'batch': args.batch, 'length': args.length, 'lr': args.lr, 'teacher': args.teacher,
              'from_start': args.from_start, 'frozen_norm': args.frozen_norm}
     out = [first] if args.steps > 0 else []
     if args.finetune_steps > 0:
         out.append({'name': 'finetune', 'steps': args.finetune_steps, **FINETUNE})
+    if args.full_res_steps > 0:
+        out.append({'name': 'fullres', 'steps': args.full_res_steps, **FULL_RES})
     return out
+
+
+def grown(model, args):
+    """The same tracker with full-resolution masks: every trained weight kept, the new `refine`
+    at zero, so that it starts where the half-resolution one ends. Its other new weights are drawn
+    from their own seed: the stage then starts alike in one process and from saved weights."""
+    torch.manual_seed(args.seed + 3000)
+    bigger = VideoTracker(image_size=model.image_size, memory_frames=args.memory_frames, wide=not args.narrow, prompt_dropout=args.prompt_dropout, full_res=True)
+    missing, unexpected = bigger.load_state_dict(model.state_dict(), strict=False)
+    assert not unexpected and all(k.startswith('mask_decoder.refine.') for k in missing), (missing, unexpected)
+    return bigger
 
 
 def run_stage(model, stage, args, store, train_eps, history, started):
@@ -184,13 +203,17 @@ def run_stage(model, stage, args, store, train_eps, history, started):
 
 def train(args, store, train_eps):
     """The training stages; returns the model and the loss history."""
-    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=not args.narrow, prompt_dropout=args.prompt_dropout)
-    if args.init:
-        model.load_state_dict(torch.load(args.init))
+    init = torch.load(args.init) if args.init else None
+    full_res = init is not None and any(k.startswith('mask_decoder.refine.') for k in init)
+    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=not args.narrow, prompt_dropout=args.prompt_dropout, full_res=full_res)
+    if init is not None:
+        model.load_state_dict(init)
     os.makedirs(args.out, exist_ok=True)
     started = time.time()
     history = []
     for stage in stages(args):
+        if stage.get('grow') and not model.mask_decoder.full_res:
+            model = grown(model, args)
         run_stage(model, stage, args, store, train_eps, history, started)
         torch.save(model.state_dict(), os.path.join(args.out, f'{stage["name"]}.pt'))
     if os.path.exists(os.path.join(args.out, 'checkpoint.pt')):
@@ -214,7 +237,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
         'training': {'stages': stages(args), 'schedule': 'cosine to 0 in each stage, Adam from fresh state', 'seed': args.seed,
                      'teacherForcing': 'the stage\'s teacher share of frames at its start, fading to a quarter of that at its middle',
-                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': not args.narrow, 'promptDropout': args.prompt_dropout, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
+                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': not args.narrow, 'promptDropout': args.prompt_dropout, 'fullResolution': model.mask_decoder.full_res, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'thresholds': {'mask': mask_threshold, 'foreground': fg_threshold, 'chosenOn': 'other held-out clips than the validation'},
         'validation': validation,

@@ -33,14 +33,14 @@ export const Sam2ManifestSchema = z.strictObject({
   modules: z.strictObject({
     imageEncoder: module(
       { image: Tensor },
-      { pixFeat: Tensor, highRes0: Tensor.optional(), highRes1: Tensor.optional(), visionFeat: Tensor.optional(), visionPosEmbed: Tensor.optional(), foreground: Tensor.optional() },
+      { pixFeat: Tensor, highRes0: Tensor.optional(), highRes1: Tensor.optional(), highResFull: Tensor.optional(), visionFeat: Tensor.optional(), visionPosEmbed: Tensor.optional(), foreground: Tensor.optional() },
     ),
     memoryAttention: module(
       { currentFeat: Tensor, currentPosEmbed: Tensor.optional(), memory: Tensor, memoryPosEmbed: Tensor.optional(), objectPointers: Tensor.optional() },
       { pixFeatWithMem: Tensor },
     ),
     imageDecoder: module(
-      { pointCoords: Tensor, pointLabels: Tensor, imageEmbed: Tensor, highRes0: Tensor.optional(), highRes1: Tensor.optional(), maskInput: Tensor.optional(), hasMaskInput: Tensor.optional() },
+      { pointCoords: Tensor, pointLabels: Tensor, imageEmbed: Tensor, highRes0: Tensor.optional(), highRes1: Tensor.optional(), highResFull: Tensor.optional(), maskInput: Tensor.optional(), hasMaskInput: Tensor.optional() },
       { predMask: Tensor, maskForMem: Tensor, objectPointer: Tensor },
     ),
     memoryEncoder: module({ maskForMem: Tensor, pixFeat: Tensor }, { maskmemFeatures: Tensor, maskmemPosEnc: Tensor.optional() }),

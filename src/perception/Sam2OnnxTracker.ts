@@ -128,8 +128,7 @@ export class Sam2OnnxTracker implements PromptableTracker {
     const decoded = await this.run('imageDecoder', {
       ...this.pointInputs(first, frame),
       imageEmbed,
-      ...(m.imageDecoder.inputs.highRes0 && image.highRes0 ? { highRes0: image.highRes0 } : {}),
-      ...(m.imageDecoder.inputs.highRes1 && image.highRes1 ? { highRes1: image.highRes1 } : {}),
+      ...highResFeatures(m.imageDecoder.inputs, image),
       ...this.maskPrompt(first),
     });
     this.lastLogits = decoded.predMask;
@@ -352,6 +351,15 @@ function sampleGrid(source: number, size: number): SampleGrid {
     grids.set(id, grid);
   }
   return grid;
+}
+
+/** The encoder's high-resolution features that the decoder takes (SAM2's two, and our full-resolution one). */
+function highResFeatures(decoderInputs: Sam2Manifest['modules']['imageDecoder']['inputs'], image: Tensors): Tensors {
+  const out: Tensors = {};
+  for (const role of ['highRes0', 'highRes1', 'highResFull'] as const) {
+    if (decoderInputs[role] && image[role]) out[role] = image[role];
+  }
+  return out;
 }
 
 function specs(record: Record<string, TensorSpec | undefined>): TensorSpec[] {

@@ -68,6 +68,22 @@ describe('Sam2OnnxTracker on tiny four-module exports', () => {
     expect(result.mask.some((v) => v === 1)).toBe(true);
   });
 
+  it('hands the decoder every high-resolution feature map it names, our full-resolution one too', async () => {
+    // The same tiny export with its first feature map under the full-resolution role: the decoder
+    // gets it only if the tracker passes that role through, and then decodes the same mask.
+    const dir = tempDir('tiny-sam2-full-');
+    const path = writeTinySam2(dir, 3);
+    const m = JSON.parse(readFileSync(path, 'utf8'));
+    for (const io of [m.modules.imageEncoder.outputs, m.modules.imageDecoder.inputs]) {
+      io.highResFull = io.highRes0;
+      delete io.highRes0;
+    }
+    writeFileSync(path, JSON.stringify(m));
+    const renamed = await (await Sam2OnnxTracker.load(path)).init(frame, { x0: 8, y0: 8, x1: 24, y1: 24 });
+    const original = await (await Sam2OnnxTracker.load(manifest)).init(frame, { x0: 8, y0: 8, x1: 24, y1: 24 });
+    expect(renamed.mask).toEqual(original.mask);
+  });
+
   it('refuses an empty or out-of-image prompt box', async () => {
     const tracker = await Sam2OnnxTracker.load(manifest);
     await expect(tracker.init(frame, { x0: 10, y0: 10, x1: 10, y1: 20 })).rejects.toThrow(/prompt box: is empty/);

@@ -6,7 +6,7 @@ import os
 import torch
 from torch import nn
 
-from .image_encoder import EMBED, HIGH_RES_0, HIGH_RES_1
+from .image_encoder import EMBED, HIGH_RES_0, HIGH_RES_1, HIGH_RES_FULL
 from .mask_decoder import POINTER
 from .memory_encoder import MEMORY
 
@@ -34,14 +34,15 @@ def export_modules(model, out_dir, memory_frames):
     model.eval()
     s = model.image_size
     g = s // 8
+    m = model.mask_size
     os.makedirs(out_dir, exist_ok=True)
     image = torch.zeros(1, 3, s, s)
     with torch.no_grad():
-        pix_feat, hr0, hr1, _ = model.image_encoder(image)
+        pix_feat, hr0, hr1, _, *full = model.image_encoder(image)
         coords = torch.tensor([[[10.0, 10.0], [40.0, 40.0]]])
         labels = torch.tensor([[2.0, 3.0]])
-        mask_input = torch.full((1, 1, s // 2, s // 2), -10.0)
-        pred, for_mem, pointer = model.mask_decoder(coords, labels, pix_feat, hr0, hr1, mask_input)
+        mask_input = torch.full((1, 1, m, m), -10.0)
+        pred, for_mem, pointer = model.mask_decoder(coords, labels, pix_feat, hr0, hr1, mask_input, *full)
         mem = model.memory_encoder(for_mem, pix_feat)
     bank = 3
     memory = mem.expand(bank, -1, -1, -1).contiguous()
@@ -51,21 +52,24 @@ def export_modules(model, out_dir, memory_frames):
         torch.onnx.export(module, args, os.path.join(out_dir, f'{name}.onnx'), opset_version=OPSET,
                           input_names=inputs, output_names=outputs, dynamic_axes=dynamic or {}, do_constant_folding=True)
 
-    export(model.image_encoder, (image,), 'image_encoder', ['image'], ['pix_feat', 'high_res_0', 'high_res_1', 'foreground'])
+    # With full-resolution masks the encoder also gives its full-resolution features to the decoder.
+    high_res_full = ['high_res_full'] if full else []
+    export(model.image_encoder, (image,), 'image_encoder', ['image'], ['pix_feat', 'high_res_0', 'high_res_1', 'foreground'] + high_res_full)
     export(_BankAttention(model.memory_attention), (pix_feat, memory, pointers), 'memory_attention',
            ['current_feat', 'memory', 'object_pointers'], ['pix_feat_with_mem'],
            {'memory': {0: 'bank'}, 'object_pointers': {0: 'bank'}})
-    export(model.mask_decoder, (coords, labels, pix_feat, hr0, hr1, mask_input), 'mask_decoder',
-           ['point_coords', 'point_labels', 'image_embed', 'high_res_0', 'high_res_1', 'mask_input'], ['pred_mask', 'mask_for_mem', 'object_pointer'])
+    export(model.mask_decoder, (coords, labels, pix_feat, hr0, hr1, mask_input, *full), 'mask_decoder',
+           ['point_coords', 'point_labels', 'image_embed', 'high_res_0', 'high_res_1', 'mask_input'] + high_res_full, ['pred_mask', 'mask_for_mem', 'object_pointer'])
     export(model.memory_encoder, (for_mem, pix_feat), 'memory_encoder', ['mask_for_mem', 'pix_feat'], ['maskmem_features'])
 
     feat = [1, EMBED, g, g]
+    full_spec = {'highResFull': _tensor('high_res_full', [1, HIGH_RES_FULL, s, s])} if full else {}
     return {
         'imageEncoder': {
             'file': 'image_encoder.onnx',
             'inputs': {'image': _tensor('image', [1, 3, s, s])},
             'outputs': {'pixFeat': _tensor('pix_feat', feat), 'highRes0': _tensor('high_res_0', [1, HIGH_RES_0, s // 2, s // 2]),
-                        'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'foreground': _tensor("foreground", [1, 1, s // 2, s // 2])},
+                        'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'foreground': _tensor("foreground", [1, 1, s // 2, s // 2]), **full_spec},
         },
         'memoryAttention': {
             'file': 'memory_attention.onnx',
@@ -77,8 +81,8 @@ def export_modules(model, out_dir, memory_frames):
             'file': 'mask_decoder.onnx',
             'inputs': {'pointCoords': _tensor('point_coords', [1, 2, 2]), 'pointLabels': _tensor('point_labels', [1, 2]),
                        'imageEmbed': _tensor('image_embed', feat), 'highRes0': _tensor('high_res_0', [1, HIGH_RES_0, s // 2, s // 2]),
-                       'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'maskInput': _tensor('mask_input', [1, 1, s // 2, s // 2])},
-            'outputs': {'predMask': _tensor("pred_mask", [1, 1, s // 2, s // 2]), 'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]),
+                       'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'maskInput': _tensor('mask_input', [1, 1, m, m]), **full_spec},
+            'outputs': {'predMask': _tensor("pred_mask", [1, 1, m, m]), 'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]),
                         'objectPointer': _tensor('object_pointer', [1, POINTER])},
         },
         'memoryEncoder': {

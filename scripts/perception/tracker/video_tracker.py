@@ -18,20 +18,21 @@ BOX_LABELS = (2.0, 3.0)
 
 
 class VideoTracker(nn.Module):
-    def __init__(self, image_size=128, memory_frames=4, wide=False, prompt_dropout=0.0):
+    def __init__(self, image_size=128, memory_frames=4, wide=False, prompt_dropout=0.0, full_res=False):
         super().__init__()
         self.image_size = image_size
+        self.mask_size = image_size if full_res else image_size // 2
         self.memory_frames = memory_frames
         self.prompt_dropout = prompt_dropout
-        self.image_encoder = ImageEncoder(wide)
-        self.mask_decoder = MaskDecoder(image_size, wide)
+        self.image_encoder = ImageEncoder(wide, full_res)
+        self.mask_decoder = MaskDecoder(image_size, wide, full_res)
         self.memory_encoder = MemoryEncoder()
         self.memory_attention = MemoryAttention(image_size // 8)
 
     def forward(self, clip, box, teacher=None):
         """clip [B, T, 3, S, S] (normalised), box [B, 4] (x0, y0, x1, y1 in pixels of S) ->
-        mask logits [B, T, 1, S/2, S/2], foreground logits [B, T, 1, S/2, S/2]. `teacher`
-        ([B, T, 1, S/2, S/2] true masks and [B, T] flags), in training only, puts the true mask
+        mask logits [B, T, 1, M, M] (M = S/2, or S with full_res), foreground logits
+        [B, T, 1, S/2, S/2]. `teacher` ([B, T, S, S] true masks and [B, T] flags), in training only, puts the true mask
         instead of the prediction into the memory of the flagged frames (teacher forcing): early
         in training the predictions are noise, and a memory of noise teaches the memory path
         nothing. The teacher's mask also stands in for the previous prediction as the next frame's
@@ -42,11 +43,11 @@ class VideoTracker(nn.Module):
         padding = torch.full((b, 2), PADDING)
         masks, foregrounds = [], []
         prompt_mem, recent = None, []
-        previous = torch.full((b, 1, self.image_size // 2, self.image_size // 2), NO_MASK)
+        previous = torch.full((b, 1, self.mask_size, self.mask_size), NO_MASK)
         for i in range(t):
-            pix_feat, hr0, hr1, foreground = self.image_encoder(clip[:, i])
+            pix_feat, hr0, hr1, foreground, *full = self.image_encoder(clip[:, i])
             if i == 0:
-                pred, for_mem, pointer = self.mask_decoder(corners, box_labels, pix_feat, hr0, hr1, previous)
+                pred, for_mem, pointer = self.mask_decoder(corners, box_labels, pix_feat, hr0, hr1, previous, *full)
             else:
                 if self.training and self.prompt_dropout > 0:
                     # Mask-prompt dropout: some frames must find the object from the memory alone, so
@@ -57,13 +58,16 @@ class VideoTracker(nn.Module):
                 memory = torch.stack([m for m, _ in bank], 1)
                 pointers = torch.stack([p for _, p in bank], 1)
                 embed = self.memory_attention(pix_feat, memory, pointers)
-                pred, for_mem, pointer = self.mask_decoder(torch.zeros_like(corners), padding, embed, hr0, hr1, previous)
+                pred, for_mem, pointer = self.mask_decoder(torch.zeros_like(corners), padding, embed, hr0, hr1, previous, *full)
             previous = pred
             if teacher is not None:
                 masks_true, flags = teacher
                 use = flags[:, i].view(-1, 1, 1, 1).float()
-                for_mem = use * masks_true[:, i] + (1 - use) * for_mem
-                previous = use * (masks_true[:, i] * 2 * TEACHER_LOGIT - TEACHER_LOGIT) + (1 - use) * pred
+                full = masks_true[:, i].unsqueeze(1)
+                half = nn.functional.avg_pool2d(full, 2)
+                for_mem = use * half + (1 - use) * for_mem
+                as_prompt = full if self.mask_size == self.image_size else half
+                previous = use * (as_prompt * 2 * TEACHER_LOGIT - TEACHER_LOGIT) + (1 - use) * pred
             entry = (self.memory_encoder(for_mem, pix_feat), pointer)
             if i == 0:
                 prompt_mem = entry
