@@ -69,7 +69,8 @@ class MaskDecoder(nn.Module):
         # the encoder's full-resolution features and the previous mask's own four pixels, all
         # folded into the cell: at 128 x 128 a cube is 8-10 pixels across, and a mask that cannot
         # see the last one's edges and the frame's to the pixel cannot keep them. The correction
-        # starts at zero, so that a half-resolution tracker grown into this one starts as itself.
+        # starts at zero, so that a half-resolution tracker grown into this one starts close to
+        # itself (not exactly: its mask prompt is now the pooled full-resolution mask).
         self.full_res = full_res
         if full_res:
             self.refine = nn.Sequential(nn.Conv2d(high + 4 + 4 * HIGH_RES_FULL, REFINE, 1), nn.ReLU(),
@@ -80,7 +81,7 @@ class MaskDecoder(nn.Module):
     def forward(self, point_coords, point_labels, image_embed, high_res_0, high_res_1, mask_input, high_res_full=None):
         s = self.image_size
         # With full_res the prompt's logits are pooled to the decoder's finest level before the
-        # sigmoid: that recovers the half-resolution logits a grown tracker was trained on.
+        # sigmoid: close to the half-resolution logits a grown tracker was trained on.
         prior = torch.sigmoid(nn.functional.avg_pool2d(mask_input, 2) if self.full_res else mask_input)
         prior_low = nn.functional.avg_pool2d(prior, 4)
         low = self.low(torch.cat([image_embed, box_map(point_coords, point_labels, s // 8, s), prior_low], 1))
