@@ -9,7 +9,7 @@ the target's true pixels on frames where it shows. It has no memory and no split
 modules: it measures what mask propagation alone reaches on these frames, and at what cost.
 A maintainer's diagnostic (docs/perception.md), never part of the harness.
 
-    python3 feasibility_probe.py --data ../../results/tracker-data --tracker DIR/final.pt --minutes 7 [--tasks cubes,pile,packed] [--half]
+    python3 feasibility_probe.py --data ../../results/tracker-data --tracker DIR/final.pt --minutes 7 [--tasks cubes,pile,packed] [--half] [--late-prompt]
 """
 import argparse
 import time
@@ -32,28 +32,46 @@ JITTER = 2
 
 class ProbeUNet(nn.Module):
     """RGB + previous mask [B, 4, S, S] -> mask logits [B, 1, S, S]: four levels from full
-    resolution (`half`: three from S/2, on 2x2 cells folded into channels, the cost measured)."""
+    resolution (`half`: three from S/2, on 2x2 cells folded into channels, the cost measured).
+    `late_prompt`: as SAM2 cuts it, the down path reads the pixels only and the previous mask joins
+    at every level of the up path, as our tracker's decoder takes its mask prompt."""
 
-    def __init__(self, half=False):
+    def __init__(self, half=False, late_prompt=False):
         super().__init__()
         self.half = half
+        self.late_prompt = late_prompt
         c = (16, 24, 32, 48) if half else (16, 32, 48, 64)
-        c_in = 16 if half else 4
+        c_in = (12 if half else 3) if late_prompt else (16 if half else 4)
         levels = c[1:] if half else c
         self.down = nn.ModuleList([nn.Sequential(conv_bn(c_in if i == 0 else levels[i - 1], levels[i], stride=1 if i == 0 else 2), conv_bn(levels[i], levels[i]))
                                    for i in range(len(levels))])
-        self.up = nn.ModuleList([conv_bn(levels[i + 1] + levels[i], levels[i]) for i in reversed(range(len(levels) - 1))])
+        self.up = nn.ModuleList([conv_bn(levels[i + 1] + levels[i] + (self.prompt_channels(i) if late_prompt else 0), levels[i])
+                                 for i in reversed(range(len(levels) - 1))])
         self.out = nn.Conv2d(levels[0], 4 if half else 1, 1)
 
+    def prompt_channels(self, level):
+        return 4 if self.half and level == 0 else 1
+
+    def prompt_at(self, prior, level, size):
+        """The previous mask at a level: its own pixels folded into 2x2 cells at the `half` probe's
+        finest level, pooled to the level's size elsewhere."""
+        return F.pixel_unshuffle(prior, 2) if self.half and level == 0 else F.adaptive_avg_pool2d(prior, size)
+
     def forward(self, x):
+        prior = x[:, 3:4]
+        if self.late_prompt:
+            x = x[:, :3]
         if self.half:
             x = F.pixel_unshuffle(x, 2)
         skips = []
         for level in self.down:
             x = level(x)
             skips.append(x)
-        for block, skip in zip(self.up, reversed(skips[:-1])):
-            x = block(torch.cat([upsample(x, 2), skip], 1))
+        for k, (block, skip) in enumerate(zip(self.up, reversed(skips[:-1]))):
+            parts = [upsample(x, 2), skip]
+            if self.late_prompt:
+                parts.append(self.prompt_at(prior, len(self.up) - 1 - k, skip.shape[-2:]))
+            x = block(torch.cat(parts, 1))
         out = self.out(x)
         return F.pixel_shuffle(out, 2) if self.half else out
 
@@ -142,6 +160,7 @@ def main():
     parser.add_argument('--minutes', type=float, default=7)
     parser.add_argument('--tasks', default='cubes', help='the tasks whose episodes the probe trains on')
     parser.add_argument('--half', action='store_true')
+    parser.add_argument('--late-prompt', action='store_true', help='the previous mask joins on the up path only, as SAM2 cuts it')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
@@ -149,7 +168,7 @@ def main():
     torch.manual_seed(args.seed)
     store = FrameStore(args.data)
     train_eps, val_eps = store.split(0.05)
-    probe = ProbeUNet(args.half)
+    probe = ProbeUNet(args.half, args.late_prompt)
     steps = train(probe, store, [e for e in train_eps if e['task'] in args.tasks.split(',')], args.minutes, args.seed)
     probe.eval()
     state = torch.load(args.tracker)
