@@ -63,10 +63,10 @@ class VideoTracker(nn.Module):
             if teacher is not None:
                 masks_true, flags = teacher
                 use = flags[:, i].view(-1, 1, 1, 1).float()
-                full = masks_true[:, i].unsqueeze(1)
-                half = nn.functional.avg_pool2d(full, 2)
-                for_mem = use * half + (1 - use) * for_mem
-                as_prompt = full if self.mask_size == self.image_size else half
+                true_mask = masks_true[:, i].unsqueeze(1)
+                true_half = nn.functional.avg_pool2d(true_mask, 2)
+                for_mem = use * true_half + (1 - use) * for_mem
+                as_prompt = true_mask if self.mask_decoder.full_res else true_half
                 previous = use * (as_prompt * 2 * TEACHER_LOGIT - TEACHER_LOGIT) + (1 - use) * pred
             entry = (self.memory_encoder(for_mem, pix_feat), pointer)
             if i == 0:
