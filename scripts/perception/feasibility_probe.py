@@ -21,7 +21,7 @@ from torch import nn
 
 from tracker.clips import OBJECT_BASE, FrameStore, normalise, prompt_box
 from tracker.layers import conv_bn, upsample
-from tracker.video_tracker import VideoTracker
+from tracker.video_tracker import tracker_for_state
 
 BATCH = 16
 EPISODE_FRAMES = 30
@@ -156,7 +156,7 @@ def score(probe, tracker, store, episodes, task):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--data', required=True)
-    parser.add_argument('--tracker', required=True, help="a train_tracker.py state_dict (the default, wide architecture)")
+    parser.add_argument('--tracker', required=True, help="a train_tracker.py state_dict (final.pt), of any architecture")
     parser.add_argument('--minutes', type=float, default=7)
     parser.add_argument('--tasks', default='cubes', help='the tasks whose episodes the probe trains on')
     parser.add_argument('--half', action='store_true')
@@ -171,9 +171,7 @@ def main():
     probe = ProbeUNet(args.half, args.late_prompt)
     steps = train(probe, store, [e for e in train_eps if e['task'] in args.tasks.split(',')], args.minutes, args.seed)
     probe.eval()
-    state = torch.load(args.tracker)
-    tracker = VideoTracker(store.size, wide=True, full_res=any(k.startswith('mask_decoder.refine.') for k in state))
-    tracker.load_state_dict(state)
+    tracker = tracker_for_state(torch.load(args.tracker), store.size)
     tracker.eval()
     print(f'probe: {sum(p.numel() for p in probe.parameters())} parameters, {steps} steps of {BATCH} frames')
     for task in ('cubes', 'pile', 'packed'):

@@ -24,7 +24,7 @@ except ImportError as missing:
 
 from tracker.clips import FrameStore, batch
 from tracker.export import export_modules, write_manifest
-from tracker.video_tracker import VideoTracker
+from tracker.video_tracker import ARCHITECTURES, VideoTracker, tracker_for_state
 
 MIN_SCORED_PIXELS = 5
 
@@ -35,10 +35,20 @@ def upsampled(logits, size):
     return F.interpolate(logits.flatten(0, 1), size=(size, size), mode='bilinear', align_corners=False).view(b, t, size, size)
 
 
-def losses(model, frames, boxes, masks, fg, teacher_share=0.0, generator=None):
+def moved(masks, jitter, generator):
+    """[B, T, S, S] masks, each moved by up to `jitter` pixels in x and in y (rolled): the mask
+    prompt a tracker meets, never exactly on the object. The masks themselves when jitter is 0."""
+    if jitter == 0:
+        return masks
+    shifts = torch.randint(-jitter, jitter + 1, (*masks.shape[:2], 2), generator=generator).tolist()
+    return torch.stack([torch.stack([torch.roll(m, (dy, dx), (0, 1)) for m, (dx, dy) in zip(clip, row)]) for clip, row in zip(masks, shifts)])
+
+
+def losses(model, frames, boxes, masks, fg, teacher_share=0.0, generator=None, jitter=0):
     teacher = None
     if teacher_share > 0:
-        teacher = (masks, torch.rand(masks.shape[:2], generator=generator) < teacher_share)
+        flags = torch.rand(masks.shape[:2], generator=generator) < teacher_share
+        teacher = (masks, flags, moved(masks, jitter, generator))
     pred, fg_pred = model(frames, boxes, teacher)
     size = masks.shape[-1]
     pred, fg_pred = upsampled(pred, size), upsampled(fg_pred, size)
@@ -106,17 +116,19 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument('--data', required=True)
     parser.add_argument('--out', required=True)
-    parser.add_argument('--steps', type=int, default=800)
-    parser.add_argument('--batch', type=int, default=12)
-    parser.add_argument('--length', type=int, default=8)
+    parser.add_argument('--steps', type=int, default=1000)
+    parser.add_argument('--batch', type=int, default=16)
+    parser.add_argument('--length', type=int, default=4)
     parser.add_argument('--lr', type=float, default=3e-3)
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--memory-frames', type=int, default=4)
     parser.add_argument('--held-out', type=float, default=0.05)
-    parser.add_argument('--teacher', type=float, default=0.8, help='share of frames whose memory gets the true mask at the start of training')
+    parser.add_argument('--teacher', type=float, default=1.0, help='share of frames whose memory and next mask prompt get the true mask in the first stage')
+    parser.add_argument('--teacher-fade', action='store_true', help="the first stage's teacher share fades to a quarter of itself by the stage's middle (the wide tracker's recipe)")
+    parser.add_argument('--jitter', type=int, default=2, help="pixels (at most, in x and in y) by which a teacher's mask is moved before it serves as the mask prompt, in every stage")
     parser.add_argument('--target-share', type=float, default=0.8, help="share of clips that follow the episode's target (the object the expert lifts)")
-    parser.add_argument('--narrow', action='store_true', help='the narrower image encoder and mask decoder of the first shipped tracker (docs/perception.md)')
+    parser.add_argument('--arch', choices=ARCHITECTURES, default='unet', help='the image encoder and mask decoder: unet (shipped), wide (the second tracker), narrow (the first); docs/perception.md')
     parser.add_argument('--prompt-dropout', type=float, default=0.0, help="share of later frames trained without the mask prompt, from the memory alone")
     parser.add_argument('--from-start', type=float, default=0.0, help="share of clips that start at the episode's first frame, at the control rate, as evaluation prompts")
     parser.add_argument('--frozen-norm', action='store_true', help='batch norm in inference mode while training (its running statistics, as exported), for fine-tuning from --init')
@@ -151,7 +163,7 @@ def stages(args):
     """The training stages: the one the flags describe, then the frozen-norm fine-tune and the
     full-resolution stage if asked."""
     first = {'name': 'main', 'steps': args.steps, 'batch': args.batch, 'length': args.length, 'lr': args.lr, 'teacher': args.teacher,
-             'from_start': args.from_start, 'frozen_norm': args.frozen_norm}
+             'from_start': args.from_start, 'frozen_norm': args.frozen_norm, 'fade': args.teacher_fade}
     out = [first] if args.steps > 0 else []
     if args.finetune_steps > 0:
         out.append({'name': 'finetune', 'steps': args.finetune_steps, **FINETUNE})
@@ -165,7 +177,7 @@ def grown(model, args):
     at zero, so that it starts where the half-resolution one ends. Its other new weights are drawn
     from their own seed: the stage then starts alike in one process and from saved weights."""
     torch.manual_seed(args.seed + 3000)
-    bigger = VideoTracker(image_size=model.image_size, memory_frames=args.memory_frames, wide=not args.narrow, prompt_dropout=args.prompt_dropout, full_res=True)
+    bigger = VideoTracker(image_size=model.image_size, memory_frames=args.memory_frames, wide=True, prompt_dropout=args.prompt_dropout, full_res=True)
     missing, unexpected = bigger.load_state_dict(model.state_dict(), strict=False)
     assert not unexpected and all(k.startswith('mask_decoder.refine.') for k in missing), (missing, unexpected)
     return bigger
@@ -187,8 +199,8 @@ def run_stage(model, stage, args, store, train_eps, history, started):
             group['lr'] = lr
         frames, boxes, masks, fg, _ = batch(store, train_eps, rng, stage['batch'], stage['length'], target_share=args.target_share, from_start=stage['from_start'])
         # Teacher forcing fades over the first half of the stage: the memory and the mask prompt then mostly learn from their own masks.
-        teacher_share = stage['teacher'] * max(0.25, 1 - 2 * step / steps)
-        loss, parts = losses(model, frames, boxes, masks, fg, teacher_share, generator)
+        teacher_share = stage['teacher'] * (max(0.25, 1 - 2 * step / steps) if stage.get('fade', True) else 1.0)
+        loss, parts = losses(model, frames, boxes, masks, fg, teacher_share, generator, args.jitter)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -203,11 +215,10 @@ def run_stage(model, stage, args, store, train_eps, history, started):
 
 def train(args, store, train_eps):
     """The training stages; returns the model and the loss history."""
-    init = torch.load(args.init) if args.init else None
-    full_res = init is not None and any(k.startswith('mask_decoder.refine.') for k in init)
-    model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, wide=not args.narrow, prompt_dropout=args.prompt_dropout, full_res=full_res)
-    if init is not None:
-        model.load_state_dict(init)
+    if args.init:
+        model = tracker_for_state(torch.load(args.init), store.size, memory_frames=args.memory_frames, prompt_dropout=args.prompt_dropout)
+    else:
+        model = VideoTracker(image_size=store.size, memory_frames=args.memory_frames, prompt_dropout=args.prompt_dropout, wide=args.arch == 'wide', unet=args.arch == 'unet')
     os.makedirs(args.out, exist_ok=True)
     started = time.time()
     history = []
@@ -237,7 +248,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'data': {'folder': args.data, 'episodes': len(store.episodes), 'trainEpisodes': len(train_eps), 'heldOutEpisodes': len(val_eps), 'frames': int(store.rgb.shape[0])},
         'training': {'stages': stages(args), 'schedule': 'cosine to 0 in each stage, Adam from fresh state', 'seed': args.seed,
                      'teacherForcing': 'the stage\'s teacher share of frames at its start, fading to a quarter of that at its middle',
-                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'wide': not args.narrow, 'promptDropout': args.prompt_dropout, 'fullResolution': model.mask_decoder.full_res, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
+                     'threads': args.threads, 'init': args.init, 'targetShare': args.target_share, 'memoryFrames': args.memory_frames, 'architecture': args.arch, 'promptDropout': args.prompt_dropout, 'fullResolution': model.mask_decoder.full_res, 'loss': 'BCE + dice on the mask (bilinearly upsampled logits), 0.5 BCE on the foreground'},
         'history': history,
         'thresholds': {'mask': mask_threshold, 'foreground': fg_threshold, 'chosenOn': 'other held-out clips than the validation'},
         'validation': validation,

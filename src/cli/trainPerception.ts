@@ -16,11 +16,12 @@ A maintainer's command: the harness never needs Python to install, run or test. 
 episodes of cubes, pile and packed scenes (half of them with an object pushed) as scene-camera
 frames with their segment ids (the training labels), then runs scripts/perception/train_tracker.py
 with Debian's python3 (apt-get install python3-torch python3-onnx), which trains the four modules
-on short clips with blacked-out frames, fine-tunes them on whole grasps with batch norm frozen, and
+on short clips with blacked-out frames, each frame prompted with the last frame's true mask moved
+by up to 2 pixels, fine-tunes them on whole grasps on their own masks with batch norm frozen, and
 exports them to ONNX with tracker.json and training-tracker.json. Scenes use episode indices from
 2,000,000 on: never an evaluation key.
 
-  --episodes  episodes to collect (default: 800)      --steps  training steps (default: 800)
+  --episodes  episodes to collect (default: 800)      --steps  training steps (default: 1000)
   --finetune-steps  steps of the frozen-norm fine-tune on whole grasps (default: 300; 0: none)
   --seed      training seed (default: 1)
   --work      frames folder (default: results/tracker-data)
@@ -45,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { episodes: { type: 'string' }, steps: { type: 'string' }, 'finetune-steps': { type: 'string' }, seed: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return (console.log(usage), 0);
   const episodes = intFlag(values.episodes, '--episodes', 800, 1, 100_000);
-  const steps = intFlag(values.steps, '--steps', 800, 1, 1_000_000);
+  const steps = intFlag(values.steps, '--steps', 1000, 1, 1_000_000);
   const finetuneSteps = intFlag(values['finetune-steps'], '--finetune-steps', 300, 0, 1_000_000);
   const seed = intFlag(values.seed, '--seed', 1, 0, 2 ** 31 - 1);
   const work = values.work ?? 'results/tracker-data';

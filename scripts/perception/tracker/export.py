@@ -6,7 +6,6 @@ import os
 import torch
 from torch import nn
 
-from .image_encoder import EMBED, HIGH_RES_0, HIGH_RES_1, HIGH_RES_FULL
 from .mask_decoder import POINTER
 from .memory_encoder import MEMORY
 
@@ -62,14 +61,15 @@ def export_modules(model, out_dir, memory_frames):
            ['point_coords', 'point_labels', 'image_embed', 'high_res_0', 'high_res_1', 'mask_input'] + high_res_full, ['pred_mask', 'mask_for_mem', 'object_pointer'])
     export(model.memory_encoder, (for_mem, pix_feat), 'memory_encoder', ['mask_for_mem', 'pix_feat'], ['maskmem_features'])
 
-    feat = [1, EMBED, g, g]
-    full_spec = {'highResFull': _tensor('high_res_full', [1, HIGH_RES_FULL, s, s])} if full else {}
+    # Shapes as the modules give them: the trackers' encoders differ in their channels.
+    feat = list(pix_feat.shape)
+    high_res = {'highRes0': _tensor('high_res_0', list(hr0.shape)), 'highRes1': _tensor('high_res_1', list(hr1.shape))}
+    full_spec = {'highResFull': _tensor('high_res_full', list(full[0].shape))} if full else {}
     return {
         'imageEncoder': {
             'file': 'image_encoder.onnx',
             'inputs': {'image': _tensor('image', [1, 3, s, s])},
-            'outputs': {'pixFeat': _tensor('pix_feat', feat), 'highRes0': _tensor('high_res_0', [1, HIGH_RES_0, s // 2, s // 2]),
-                        'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'foreground': _tensor("foreground", [1, 1, s // 2, s // 2]), **full_spec},
+            'outputs': {'pixFeat': _tensor('pix_feat', feat), **high_res, 'foreground': _tensor("foreground", [1, 1, s // 2, s // 2]), **full_spec},
         },
         'memoryAttention': {
             'file': 'memory_attention.onnx',
@@ -80,8 +80,7 @@ def export_modules(model, out_dir, memory_frames):
         'imageDecoder': {
             'file': 'mask_decoder.onnx',
             'inputs': {'pointCoords': _tensor('point_coords', [1, 2, 2]), 'pointLabels': _tensor('point_labels', [1, 2]),
-                       'imageEmbed': _tensor('image_embed', feat), 'highRes0': _tensor('high_res_0', [1, HIGH_RES_0, s // 2, s // 2]),
-                       'highRes1': _tensor('high_res_1', [1, HIGH_RES_1, s // 4, s // 4]), 'maskInput': _tensor('mask_input', [1, 1, m, m]), **full_spec},
+                       'imageEmbed': _tensor('image_embed', feat), **high_res, 'maskInput': _tensor('mask_input', [1, 1, m, m]), **full_spec},
             'outputs': {'predMask': _tensor("pred_mask", [1, 1, m, m]), 'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]),
                         'objectPointer': _tensor('object_pointer', [1, POINTER])},
         },
