@@ -136,7 +136,10 @@ def parse_args(argv=None):
     parser.add_argument('--full-res-steps', type=int, default=0, help='steps of a third stage (FULL_RES): the tracker grown to masks at the frame\'s resolution, then trained as in FINETUNE; 0: none')
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.full_res_steps > 0 and args.arch != 'wide':
+        parser.error('--full-res-steps: grows the wide tracker only (--arch wide)')
+    return args
 
 
 def freeze_norm(model):
@@ -198,7 +201,8 @@ def run_stage(model, stage, args, store, train_eps, history, started):
         for group in opt.param_groups:
             group['lr'] = lr
         frames, boxes, masks, fg, _ = batch(store, train_eps, rng, stage['batch'], stage['length'], target_share=args.target_share, from_start=stage['from_start'])
-        # Teacher forcing fades over the first half of the stage: the memory and the mask prompt then mostly learn from their own masks.
+        # Teacher forcing fades over the first half of a fading stage: the memory and the mask prompt then mostly
+        # learn from their own masks. The U-Net's first stage does not fade: it learns to propagate a moved true mask.
         teacher_share = stage['teacher'] * (max(0.25, 1 - 2 * step / steps) if stage.get('fade', True) else 1.0)
         loss, parts = losses(model, frames, boxes, masks, fg, teacher_share, generator, args.jitter)
         opt.zero_grad()

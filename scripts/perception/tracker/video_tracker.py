@@ -37,11 +37,12 @@ class VideoTracker(nn.Module):
     def forward(self, clip, box, teacher=None):
         """clip [B, T, 3, S, S] (normalised), box [B, 4] (x0, y0, x1, y1 in pixels of S) ->
         mask logits [B, T, 1, M, M] (M = S/2, or S with full_res), foreground logits
-        [B, T, 1, S/2, S/2]. `teacher` ([B, T, S, S] true masks, [B, T] flags, and [B, T, S, S] the masks for the mask prompt: the true ones moved by a few pixels, or the true ones), in training only, puts the true mask
-        instead of the prediction into the memory of the flagged frames (teacher forcing): early
-        in training the predictions are noise, and a memory of noise teaches the memory path
-        nothing. The teacher's mask also stands in for the previous prediction as the next frame's
-        mask prompt."""
+        [B, T, 1, S/2, S/2]. `teacher` ([B, T, S, S] true masks, [B, T] flags, and [B, T, S, S]
+        masks for the mask prompt: the true ones, perhaps moved by a few pixels), in training only,
+        puts the true mask instead of the prediction into the memory of the flagged frames (teacher
+        forcing): early in training the predictions are noise, and a memory of noise teaches the
+        memory path nothing. The prompt mask stands in for the prediction as the next frame's mask
+        prompt."""
         b, t = clip.shape[:2]
         corners = box.view(b, 2, 2)
         box_labels = torch.tensor(BOX_LABELS).expand(b, 2)
