@@ -1,9 +1,9 @@
-"""The image encoder of the U-Net tracker (`--unet`): DESIGN.md's feasibility probe's down path, cut
-as SAM2 cuts it (the pixels only; the prompt joins in the mask decoder). The frame's 2x2 cells are
-folded into channels, then three levels (a 3x3 convolution, then a residual depthwise-separable
-block at stride 2, where a second full convolution would cost most; a second 3x3 convolution
-below) give the decoder's two high-resolution maps (strides 2 and 4) and the stride-8 embedding
-that memory attention conditions, plus the class-agnostic foreground head of `ImageEncoder`."""
+"""The image encoder of the U-Net tracker (`--arch unet`): DESIGN.md's feasibility probe's down path,
+cut as SAM2 cuts it (the pixels only; the prompt joins in the mask decoder). The frame's 2x2 cells
+are folded into channels, then three levels of two 3x3 convolutions each (16, 32 and 48 channels;
+16 at stride 2, where the probe's 24 cost more than the 3 ms bar allows) give the decoder's two
+high-resolution maps (strides 2 and 4) and the stride-8 embedding that memory attention
+conditions, plus the class-agnostic foreground head of `ImageEncoder`."""
 from torch import nn
 
 from .image_encoder import EMBED
@@ -14,7 +14,7 @@ LEVELS = (16, 32, EMBED)
 
 class UNetImageEncoder(nn.Module):
     """image [B, 3, S, S] (ImageNet-normalised RGB) ->
-    pix_feat [B, 48, S/8, S/8], high_res_0 [B, 24, S/2, S/2], high_res_1 [B, 32, S/4, S/4],
+    pix_feat [B, 48, S/8, S/8], high_res_0 [B, 16, S/2, S/2], high_res_1 [B, 32, S/4, S/4],
     foreground [B, 1, S/2, S/2] (logits)."""
 
     full_res = False

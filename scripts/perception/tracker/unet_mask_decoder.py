@@ -3,7 +3,7 @@ prompt joins every level: the previous frame's mask made hard (as training gives
 moved), or on the prompt frame the box drawn as a rectangle (SAM2's box corners, labels 2 and 3).
 The stride-8 level reads the memory-conditioned embedding, so that memory says which object where
 the prompt cannot (a blacked-out or a lost frame). Each level above concatenates the level below
-(upsampled), the encoder's map and the prompt, and convolves them 3x3: the prompt meets the pixels'
+(halved by a 1x1 convolution, then upsampled), the encoder's map and the prompt, and convolves them 3x3: the prompt meets the pixels'
 features in one convolution, as in the probe. The last level's four channels per stride-2 cell are
 its four pixels (a pixel shuffle): masks at the frame's resolution."""
 import torch
