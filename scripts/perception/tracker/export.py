@@ -61,15 +61,16 @@ def export_modules(model, out_dir, memory_frames):
            ['point_coords', 'point_labels', 'image_embed', 'high_res_0', 'high_res_1', 'mask_input'] + high_res_full, ['pred_mask', 'mask_for_mem', 'object_pointer'])
     export(model.memory_encoder, (for_mem, pix_feat), 'memory_encoder', ['mask_for_mem', 'pix_feat'], ['maskmem_features'])
 
-    # Shapes as the modules give them: the trackers' encoders differ in their channels.
+    # Shapes as the modules give them: the trackers differ in their channels and mask sizes.
     feat = list(pix_feat.shape)
+    half = list(for_mem.shape)
     high_res = {'highRes0': _tensor('high_res_0', list(hr0.shape)), 'highRes1': _tensor('high_res_1', list(hr1.shape))}
     full_spec = {'highResFull': _tensor('high_res_full', list(full[0].shape))} if full else {}
     return {
         'imageEncoder': {
             'file': 'image_encoder.onnx',
             'inputs': {'image': _tensor('image', [1, 3, s, s])},
-            'outputs': {'pixFeat': _tensor('pix_feat', feat), **high_res, 'foreground': _tensor("foreground", [1, 1, s // 2, s // 2]), **full_spec},
+            'outputs': {'pixFeat': _tensor('pix_feat', feat), **high_res, 'foreground': _tensor("foreground", half), **full_spec},
         },
         'memoryAttention': {
             'file': 'memory_attention.onnx',
@@ -80,14 +81,14 @@ def export_modules(model, out_dir, memory_frames):
         'imageDecoder': {
             'file': 'mask_decoder.onnx',
             'inputs': {'pointCoords': _tensor('point_coords', [1, 2, 2]), 'pointLabels': _tensor('point_labels', [1, 2]),
-                       'imageEmbed': _tensor('image_embed', feat), **high_res, 'maskInput': _tensor('mask_input', [1, 1, m, m]), **full_spec},
-            'outputs': {'predMask': _tensor("pred_mask", [1, 1, m, m]), 'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]),
+                       'imageEmbed': _tensor('image_embed', feat), **high_res, 'maskInput': _tensor('mask_input', list(mask_input.shape)), **full_spec},
+            'outputs': {'predMask': _tensor("pred_mask", list(pred.shape)), 'maskForMem': _tensor('mask_for_mem', half),
                         'objectPointer': _tensor('object_pointer', [1, POINTER])},
         },
         'memoryEncoder': {
             'file': 'memory_encoder.onnx',
-            'inputs': {'maskForMem': _tensor('mask_for_mem', [1, 1, s // 2, s // 2]), 'pixFeat': _tensor('pix_feat', feat)},
-            'outputs': {'maskmemFeatures': _tensor('maskmem_features', [1, MEMORY, g, g])},
+            'inputs': {'maskForMem': _tensor('mask_for_mem', half), 'pixFeat': _tensor('pix_feat', feat)},
+            'outputs': {'maskmemFeatures': _tensor('maskmem_features', list(mem.shape))},
         },
     }
 
