@@ -133,10 +133,13 @@ def parse_args(argv=None):
     parser.add_argument('--from-start', type=float, default=0.0, help="share of clips that start at the episode's first frame, at the control rate, as evaluation prompts")
     parser.add_argument('--frozen-norm', action='store_true', help='batch norm in inference mode while training (its running statistics, as exported), for fine-tuning from --init')
     parser.add_argument('--finetune-steps', type=int, default=300, help='steps of the second stage (FINETUNE: whole grasps from the prompt frame, batch norm frozen); 0: none')
+    parser.add_argument('--finetune-rounds', type=int, default=3, help='times the second stage runs, each with fresh Adam, its own cosine and the same data; the same as re-running it with --init (docs/perception.md)')
     parser.add_argument('--full-res-steps', type=int, default=0, help='steps of a third stage (FULL_RES): the tracker grown to masks at the frame\'s resolution, then trained as in FINETUNE; 0: none')
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')
     args = parser.parse_args(argv)
+    if args.finetune_rounds < 1:
+        parser.error('--finetune-rounds: at least 1')
     if args.full_res_steps > 0 and args.arch != 'wide':
         parser.error('--full-res-steps: grows the wide tracker only (--arch wide)')
     return args
@@ -169,7 +172,8 @@ def stages(args):
              'from_start': args.from_start, 'frozen_norm': args.frozen_norm, 'fade': args.teacher_fade}
     out = [first] if args.steps > 0 else []
     if args.finetune_steps > 0:
-        out.append({'name': 'finetune', 'steps': args.finetune_steps, **FINETUNE})
+        # Rounds after the first are named finetune2, finetune3...: one word, as the progress bar reads them.
+        out += [{'name': 'finetune' + (str(r + 1) if r else ''), 'steps': args.finetune_steps, **FINETUNE} for r in range(args.finetune_rounds)]
     if args.full_res_steps > 0:
         out.append({'name': 'fullres', 'steps': args.full_res_steps, **FULL_RES})
     return out

@@ -10,7 +10,7 @@ import { intFlag, parseFlags } from './flags.js';
 
 export const summary = 'train the learned tracker on the harness\'s own renders (PyTorch), export it to ONNX (npm run train:perception)';
 
-export const usage = `usage: sam2grasp train-perception [--episodes N] [--steps N] [--finetune-steps N] [--seed N] [--work DIR] [--out DIR]
+export const usage = `usage: sam2grasp train-perception [--episodes N] [--steps N] [--finetune-steps N] [--finetune-rounds N] [--seed N] [--work DIR] [--out DIR]
 
 A maintainer's command: the harness never needs Python to install, run or test. Collects expert
 episodes of cubes, pile and packed scenes (half of them with an object pushed) as scene-camera
@@ -23,6 +23,7 @@ exports them to ONNX with tracker.json and training-tracker.json. Scenes use epi
 
   --episodes  episodes to collect (default: 800)      --steps  training steps (default: 1000)
   --finetune-steps  steps of the frozen-norm fine-tune on whole grasps (default: 300; 0: none)
+  --finetune-rounds  times the fine-tune runs, each from fresh Adam on the same data (default: 3)
   --seed      training seed (default: 1)
   --work      frames folder (default: results/tracker-data)
   --out       where the tracker goes (default: assets/models/tracker)
@@ -43,11 +44,12 @@ function checkPython(python: string): void {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { episodes: { type: 'string' }, steps: { type: 'string' }, 'finetune-steps': { type: 'string' }, seed: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseFlags(argv, { episodes: { type: 'string' }, steps: { type: 'string' }, 'finetune-steps': { type: 'string' }, 'finetune-rounds': { type: 'string' }, seed: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return (console.log(usage), 0);
   const episodes = intFlag(values.episodes, '--episodes', 800, 1, 100_000);
   const steps = intFlag(values.steps, '--steps', 1000, 1, 1_000_000);
   const finetuneSteps = intFlag(values['finetune-steps'], '--finetune-steps', 300, 0, 1_000_000);
+  const finetuneRounds = intFlag(values['finetune-rounds'], '--finetune-rounds', 3, 1, 100);
   const seed = intFlag(values.seed, '--seed', 1, 0, 2 ** 31 - 1);
   const work = values.work ?? 'results/tracker-data';
   const out = values.out ?? join(modelsDir(), 'tracker');
@@ -67,9 +69,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const collectSeconds = (Date.now() - started) / 1000;
   const script = join(projectPackage().root, 'scripts', 'perception', 'train_tracker.py');
-  const args = [script, '--data', work, '--out', out, '--steps', String(steps), '--finetune-steps', String(finetuneSteps), '--seed', String(seed),
+  const args = [script, '--data', work, '--out', out, '--steps', String(steps), '--finetune-steps', String(finetuneSteps), '--finetune-rounds', String(finetuneRounds), '--seed', String(seed),
     '--collect-seconds', collectSeconds.toFixed(1)];
-  const code = await trainInPython(python, args, steps + finetuneSteps);
+  const code = await trainInPython(python, args, steps + finetuneRounds * finetuneSteps);
   if (code !== 0) return code;
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s (collection ${collectSeconds.toFixed(0)} s); tracker in ${out}`);
   return 0;
@@ -98,7 +100,7 @@ function trainInPython(python: string, args: string[], steps: number): Promise<n
 
 /**
  * Steps done over all stages, from the script's lines (`step k/n ...`, or `main step k/n ...` and
- * `finetune step k/n ...` when it trains in stages, each counting from 1); null for other lines.
+ * `finetune step k/n ...`, `finetune2 step k/n ...` when it trains in stages, each counting from 1); null for other lines.
  */
 export function stepCounter(): (line: string) => { done: number; status: string } | null {
   let before = 0;

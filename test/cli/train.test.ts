@@ -65,5 +65,6 @@ describe('train-perception progress', () => {
     expect(staged('main step 800/800 loss 0.2 1000 s')?.done).toBe(800);
     expect(staged('finetune step 25/300 loss 0.3 1040 s')?.done).toBe(825);
     expect(staged('finetune step 300/300 loss 0.3 1400 s')?.done).toBe(1100);
+    expect(staged('finetune2 step 1/300 loss 0.3 1402 s')?.done).toBe(1101);
   });
 });
