@@ -13,13 +13,18 @@ import platform
 import sys
 import time
 
+# torch's own pool of --threads threads already fills the cores; OpenBLAS's threads beside it
+# oversubscribe them: a fine-tune step took 1.5 s with them and 0.7 s without (docs/perception.md).
+# Set before numpy and torch load the library.
+os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
+
 try:
     import numpy as np
     import onnx
     import torch
     import torch.nn.functional as F
 except ImportError as missing:
-    print(f'train_tracker: {missing.name} is missing: apt-get install python3-torch python3-onnx', file=sys.stderr)
+    print(f'train_tracker: {missing.name} is missing: apt-get install python3-torch python3-onnx libopenblas0-pthread', file=sys.stderr)
     sys.exit(2)
 
 from tracker.clips import FrameStore, batch
@@ -110,6 +115,15 @@ def validate(model, store, episodes, seed, mask_threshold, fg_threshold, clips=2
     s = scores(model, store, episodes, seed, clips)
     return {'visibleIoU': mean(s[mask_threshold]['seen']), 'blindIoU': mean(s[mask_threshold]['blind']), 'foregroundIoU': mean(s[fg_threshold]['fg']),
             'visibleFrames': len(s[mask_threshold]['seen']), 'blindFrames': len(s[mask_threshold]['blind'])}
+
+
+def blas_library():
+    """The folder of the BLAS torch loaded (Debian's alternatives choose it): `openblas-pthread`,
+    or `blas` for the reference BLAS, which runs the memory attention's matrix products 4 times
+    slower and gives other bytes."""
+    with open('/proc/self/maps') as f:
+        paths = {line.split()[-1] for line in f if 'libblas.so' in line or 'libopenblas' in line}
+    return sorted(os.path.basename(os.path.dirname(p)) for p in paths)[0] if paths else 'unknown'
 
 
 def parse_args(argv=None):
@@ -262,7 +276,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'validation': validation,
         'trainSeconds': round(train_seconds, 1),
         'collectSeconds': args.collect_seconds,
-        'versions': {'python': platform.python_version(), 'torch': torch.__version__, 'onnx': onnx.__version__, 'numpy': np.__version__},
+        'versions': {'python': platform.python_version(), 'torch': torch.__version__, 'onnx': onnx.__version__, 'numpy': np.__version__, 'blas': blas_library()},
     }
     write_manifest(args.out, modules, store.size, args.memory_frames, mask_threshold, fg_threshold,
                    {'name': 'learned', 'description': 'The harness\'s own learned tracker, trained on its renders (not SAM2): scripts/perception/train_tracker.py'})
@@ -276,6 +290,8 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
+    if blas_library() == 'blas':
+        print('train_tracker: torch runs on the reference BLAS: training takes about twice as long, with other bytes than the shipped tracker; apt-get install libopenblas0-pthread', file=sys.stderr)
     started = time.time()
     store = FrameStore(args.data)
     train_eps, val_eps = store.split(args.held_out)

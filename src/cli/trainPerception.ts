@@ -15,7 +15,7 @@ export const usage = `usage: sam2grasp train-perception [--episodes N] [--steps 
 A maintainer's command: the harness never needs Python to install, run or test. Collects expert
 episodes of cubes, pile and packed scenes (half of them with an object pushed) as scene-camera
 frames with their segment ids (the training labels), then runs scripts/perception/train_tracker.py
-with Debian's python3 (apt-get install python3-torch python3-onnx), which trains the four modules
+with Debian's python3 (apt-get install python3-torch python3-onnx libopenblas0-pthread), which trains the four modules
 on short clips with blacked-out frames, each frame prompted with the last frame's true mask moved
 by up to 2 pixels, fine-tunes them on whole grasps on their own masks with batch norm frozen, and
 exports them to ONNX with tracker.json and training-tracker.json. Scenes use episode indices from
@@ -39,7 +39,7 @@ function checkPython(python: string): void {
   const probe = spawnSync(python, ['-c', 'import torch, onnx'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     const missing = /No module named '([^']+)'/.exec(probe.stderr ?? '')?.[1] ?? (probe.error ? python : 'torch or onnx');
-    throw new InputError('train-perception', `${missing} is missing: apt-get install python3-torch python3-onnx`);
+    throw new InputError('train-perception', `${missing} is missing: apt-get install python3-torch python3-onnx libopenblas0-pthread`);
   }
 }
 

@@ -51,7 +51,7 @@ describe('sam2grasp train-perception without PyTorch', () => {
     const result = sam2graspWith({ SAM2GRASP_PYTHON: python }, ['train-perception', '--work', work, '--out', join(dir, 'tracker')]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^sam2grasp: train-perception: (torch|onnx|numpy|torch or onnx) is missing: apt-get install python3-torch python3-onnx$/m);
+    expect(result.stderr).toMatch(/^sam2grasp: train-perception: (torch|onnx|numpy|torch or onnx) is missing: apt-get install python3-torch python3-onnx libopenblas0-pthread$/m);
     expect(existsSync(work) || existsSync(join(dir, 'tracker'))).toBe(false);
   });
 });
