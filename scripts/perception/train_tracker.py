@@ -147,7 +147,7 @@ def parse_args(argv=None):
     parser.add_argument('--from-start', type=float, default=0.0, help="share of clips that start at the episode's first frame, at the control rate, as evaluation prompts")
     parser.add_argument('--frozen-norm', action='store_true', help='batch norm in inference mode while training (its running statistics, as exported), for fine-tuning from --init')
     parser.add_argument('--finetune-steps', type=int, default=300, help='steps of the second stage (FINETUNE: whole grasps from the prompt frame, batch norm frozen); 0: none')
-    parser.add_argument('--finetune-rounds', type=int, default=3, help='times the second stage runs, each with fresh Adam, its own cosine and the same data; the same as re-running it with --init (docs/perception.md)')
+    parser.add_argument('--finetune-rounds', type=int, default=4, help='times the second stage runs, each with fresh Adam, its own cosine and the same data; the same as re-running it with --init (docs/perception.md)')
     parser.add_argument('--full-res-steps', type=int, default=0, help='steps of a third stage (FULL_RES): the tracker grown to masks at the frame\'s resolution, then trained as in FINETUNE; 0: none')
     parser.add_argument('--init', default=None, help='a state_dict to start from (fine-tuning, e.g. on longer clips) instead of random weights')
     parser.add_argument('--collect-seconds', type=float, default=None, help='wall time of the frame collection, for the record')

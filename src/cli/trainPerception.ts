@@ -23,7 +23,7 @@ exports them to ONNX with tracker.json and training-tracker.json. Scenes use epi
 
   --episodes  episodes to collect (default: 800)      --steps  training steps (default: 1000)
   --finetune-steps  steps of the frozen-norm fine-tune on whole grasps (default: 300; 0: none)
-  --finetune-rounds  times the fine-tune runs, each from fresh Adam on the same data (default: 3)
+  --finetune-rounds  times the fine-tune runs, each from fresh Adam on the same data (default: 4)
   --seed      training seed (default: 1)
   --work      frames folder (default: results/tracker-data)
   --out       where the tracker goes (default: assets/models/tracker)
@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const episodes = intFlag(values.episodes, '--episodes', 800, 1, 100_000);
   const steps = intFlag(values.steps, '--steps', 1000, 1, 1_000_000);
   const finetuneSteps = intFlag(values['finetune-steps'], '--finetune-steps', 300, 0, 1_000_000);
-  const finetuneRounds = intFlag(values['finetune-rounds'], '--finetune-rounds', 3, 1, 100);
+  const finetuneRounds = intFlag(values['finetune-rounds'], '--finetune-rounds', 4, 1, 100);
   const seed = intFlag(values.seed, '--seed', 1, 0, 2 ** 31 - 1);
   const work = values.work ?? 'results/tracker-data';
   const out = values.out ?? join(modelsDir(), 'tracker');
