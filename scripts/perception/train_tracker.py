@@ -119,8 +119,8 @@ def validate(model, store, episodes, seed, mask_threshold, fg_threshold, clips=2
 
 def blas_library():
     """The folder of the BLAS torch loaded (Debian's alternatives choose it): `openblas-pthread`,
-    or `blas` for the reference BLAS, which runs the memory attention's matrix products 4 times
-    slower and gives other bytes."""
+    or `blas` for the reference BLAS, on which the memory attention's matrix products take two
+    thirds of a fine-tune step, and the run gives other bytes."""
     with open('/proc/self/maps') as f:
         paths = {line.split()[-1] for line in f if 'libblas.so' in line or 'libopenblas' in line}
     return sorted(os.path.basename(os.path.dirname(p)) for p in paths)[0] if paths else 'unknown'
