@@ -122,8 +122,8 @@ def blas_library():
     or `blas` for the reference BLAS, on which the memory attention's matrix products take two
     thirds of a fine-tune step, and the run gives other bytes."""
     with open('/proc/self/maps') as f:
-        paths = {line.split()[-1] for line in f if 'libblas.so' in line or 'libopenblas' in line}
-    return sorted(os.path.basename(os.path.dirname(p)) for p in paths)[0] if paths else 'unknown'
+        folders = {os.path.basename(os.path.dirname(line.split()[-1])) for line in f if 'libblas.so' in line or 'libopenblas' in line}
+    return min(folders, default='unknown')
 
 
 def parse_args(argv=None):
@@ -255,7 +255,7 @@ def train(args, store, train_eps):
     return model, history
 
 
-def finish(args, model, store, train_eps, val_eps, history, train_seconds):
+def finish(args, model, store, train_eps, val_eps, history, train_seconds, blas):
     """Calibrates, validates and exports the trained model, with its manifest and training record."""
     mask_threshold, fg_threshold = calibrate(model, store, val_eps, args.seed + 2000)
     validation = validate(model, store, val_eps, args.seed + 1000, mask_threshold, fg_threshold)
@@ -276,7 +276,7 @@ def finish(args, model, store, train_eps, val_eps, history, train_seconds):
         'validation': validation,
         'trainSeconds': round(train_seconds, 1),
         'collectSeconds': args.collect_seconds,
-        'versions': {'python': platform.python_version(), 'torch': torch.__version__, 'onnx': onnx.__version__, 'numpy': np.__version__, 'blas': blas_library()},
+        'versions': {'python': platform.python_version(), 'torch': torch.__version__, 'onnx': onnx.__version__, 'numpy': np.__version__, 'blas': blas},
     }
     write_manifest(args.out, modules, store.size, args.memory_frames, mask_threshold, fg_threshold,
                    {'name': 'learned', 'description': 'The harness\'s own learned tracker, trained on its renders (not SAM2): scripts/perception/train_tracker.py'})
@@ -290,13 +290,14 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
-    if blas_library() == 'blas':
+    blas = blas_library()
+    if blas == 'blas':
         print('train_tracker: torch runs on the reference BLAS: training takes about twice as long, with other bytes than the shipped tracker; apt-get install libopenblas0-pthread', file=sys.stderr)
     started = time.time()
     store = FrameStore(args.data)
     train_eps, val_eps = store.split(args.held_out)
     model, history = train(args, store, train_eps)
-    finish(args, model, store, train_eps, val_eps, history, time.time() - started)
+    finish(args, model, store, train_eps, val_eps, history, time.time() - started, blas)
     print(f'done in {time.time() - started:.0f} s: {args.out}')
 
 
